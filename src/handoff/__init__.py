@@ -1,0 +1,1 @@
+"""handoff: decides when a chatbot conversation deserves a person."""
