@@ -1,0 +1,288 @@
+"""Conditions (`when`, nurture `when`, route `reps`), compiled once when a policy loads.
+
+A condition is a map of name -> matcher, all of which must hold; `any`, `all`
+and `not` combine them. A matcher is a value (equals), a list (one of), or a map
+of operators. An unknown name matches nothing but `exists: false` and `not`.
+On set-valued names (`signals`, `unmet`, `unknown`) a value means "contains"
+and a list "contains any".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from handoff.core.problems import Path, did_you_mean, one_of
+
+OPERATORS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "exists")
+_SYMBOL = {"eq": "=", "ne": "≠", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
+_NUMERIC = {
+    "gte": lambda a, b: a >= b,
+    "gt": lambda a, b: a > b,
+    "lte": lambda a, b: a <= b,
+    "lt": lambda a, b: a < b,
+}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name a condition may test: set-valued or not, and its allowed values if known."""
+
+    is_set: bool = False
+    values: tuple[str, ...] | None = None
+
+
+Scope = Mapping[str, Name] | None  # None: any name is allowed (rep attributes)
+Issue = tuple[Path, str]
+
+
+class Cond:
+    """A compiled condition."""
+
+    def test(self, ctx: Mapping[str, Any]) -> bool:
+        """Whether the condition holds for these facts."""
+        raise NotImplementedError
+
+    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+        """One short clause per test, marked ✓ or ✗, for the trace."""
+        raise NotImplementedError
+
+
+class Always(Cond):
+    """No `when`: always holds."""
+
+    def test(self, ctx: Mapping[str, Any]) -> bool:
+        """Always true."""
+        return True
+
+    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+        """Says it has no condition."""
+        return ["no condition ✓"]
+
+
+@dataclass(frozen=True)
+class Leaf(Cond):
+    """One name tested by one operator."""
+
+    name: str
+    op: str
+    operand: Any
+    is_set: bool
+
+    def test(self, ctx: Mapping[str, Any]) -> bool:
+        """Apply the operator to the named value."""
+        value = ctx.get(self.name)
+        is_set = self.is_set or isinstance(value, list | frozenset | set | tuple)
+        if self.op == "exists":
+            known = bool(value) if is_set else value is not None
+            return known is bool(self.operand)
+        if value is None:
+            return False
+        if is_set:
+            operand = self.operand if isinstance(self.operand, frozenset) else {self.operand}
+            hit = not operand.isdisjoint(value)
+            return not hit if self.op in ("ne", "not_in") else hit
+        op = self.op
+        if op == "eq":
+            return value == self.operand
+        if op == "ne":
+            return value != self.operand
+        if op == "in":
+            return value in self.operand
+        if op == "not_in":
+            return value not in self.operand
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return _NUMERIC[op](value, self.operand)
+
+    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+        """E.g. 'deal_size 300000 ≥ 250000 ✓' or 'territory unknown ✗ (needs northeast)'."""
+        mark = "✓" if self.test(ctx) else "✗"
+        value = ctx.get(self.name)
+        want = _describe(self.op, self.operand, self.is_set)
+        if self.op == "exists":
+            return [f"{self.name} {'known' if self.operand else 'unknown'} {mark}"]
+        if value is None or (self.is_set and not value):
+            shown = "none" if self.is_set else "unknown"
+            return [f"{self.name} {shown} {mark} (needs {want})"]
+        shown = ", ".join(sorted(value)) if self.is_set else _fmt(value)
+        return [f"{self.name} {shown} {mark} (needs {want})"]
+
+
+@dataclass(frozen=True)
+class AllOf(Cond):
+    """Every part holds."""
+
+    parts: tuple[Cond, ...]
+
+    def test(self, ctx: Mapping[str, Any]) -> bool:
+        """True when every part is true."""
+        return all(p.test(ctx) for p in self.parts)
+
+    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+        """The clauses of every part."""
+        return [line for p in self.parts for line in p.explain(ctx)]
+
+
+@dataclass(frozen=True)
+class AnyOf(Cond):
+    """At least one part holds."""
+
+    parts: tuple[Cond, ...]
+
+    def test(self, ctx: Mapping[str, Any]) -> bool:
+        """True when a part is true."""
+        return any(p.test(ctx) for p in self.parts)
+
+    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+        """The parts joined by 'or'."""
+        inner = " or ".join("; ".join(p.explain(ctx)) for p in self.parts)
+        return [f"any of ({inner}) {'✓' if self.test(ctx) else '✗'}"]
+
+
+@dataclass(frozen=True)
+class NoneOf(Cond):
+    """`not`: the part does not hold."""
+
+    part: Cond
+
+    def test(self, ctx: Mapping[str, Any]) -> bool:
+        """True when the part is false."""
+        return not self.part.test(ctx)
+
+    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+        """The negated part."""
+        inner = "; ".join(self.part.explain(ctx))
+        return [f"not ({inner}) {'✓' if self.test(ctx) else '✗'}"]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _describe(op: str, operand: Any, is_set: bool) -> str:
+    if op in ("in", "not_in") or (is_set and isinstance(operand, frozenset)):
+        items = ", ".join(_fmt(v) for v in sorted(operand, key=str))
+        if op in ("ne", "not_in"):
+            return f"none of {items}"
+        return items if len(operand) == 1 else f"one of {items}"
+    if op == "eq":
+        return _fmt(operand)
+    return f"{_SYMBOL[op]} {_fmt(operand)}"
+
+
+def compile_condition(raw: Any, path: Path, scope: Scope) -> tuple[Cond, list[Issue]]:
+    """Compile a raw condition; problems come back with their path, never raised."""
+    issues: list[Issue] = []
+    if raw is None:
+        return Always(), issues
+    cond = _compile(raw, path, scope, issues)
+    return cond, issues
+
+
+def _compile(raw: Any, path: Path, scope: Scope, issues: list[Issue]) -> Cond:
+    if not isinstance(raw, dict):
+        issues.append((path, "a condition must be a mapping of name: matcher"))
+        return Always()
+    parts: list[Cond] = []
+    for key, value in raw.items():
+        here = path + (key,)
+        if key in ("any", "all"):
+            if not isinstance(value, list) or not value:
+                issues.append((here, f"'{key}' takes a non-empty list of conditions"))
+                continue
+            subs = tuple(_compile(v, here + (i,), scope, issues) for i, v in enumerate(value))
+            parts.append(AnyOf(subs) if key == "any" else AllOf(subs))
+        elif key == "not":
+            parts.append(NoneOf(_compile(value, here, scope, issues)))
+        else:
+            parts.extend(_leaves(str(key), value, here, scope, issues))
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
+
+
+def _leaves(name: str, raw: Any, path: Path, scope: Scope, issues: list[Issue]) -> list[Leaf]:
+    spec = Name()
+    if scope is not None:
+        if name not in scope:
+            hint = did_you_mean(name, list(scope) + ["any", "all", "not"])
+            issues.append((path, f"unknown name '{name}' in condition{hint}"))
+            return []
+        spec = scope[name]
+    ops = raw if isinstance(raw, dict) else {"in" if isinstance(raw, list) else "eq": raw}
+    leaves = []
+    for op, operand in ops.items():
+        if op not in OPERATORS:
+            issues.append((path + (op,), f"unknown operator '{op}'{did_you_mean(op, OPERATORS)}"))
+            continue
+        checked = _operand(name, op, operand, spec, path + (op,), issues)
+        if checked is not _BAD:
+            leaves.append(Leaf(name, op, checked, spec.is_set))
+    return leaves
+
+
+_BAD = object()
+
+
+def _operand(name: str, op: str, operand: Any, spec: Name, path: Path, issues: list[Issue]):
+    if op == "exists":
+        if not isinstance(operand, bool):
+            issues.append((path, "'exists' takes true or false"))
+            return _BAD
+        return operand
+    if op in _NUMERIC:
+        if spec.is_set or isinstance(operand, bool) or not isinstance(operand, int | float):
+            issues.append((path, f"'{op}' takes a number"))
+            return _BAD
+        return operand
+    many = op in ("in", "not_in") or spec.is_set
+    items = operand if isinstance(operand, list) else [operand]
+    if op in ("in", "not_in") and not isinstance(operand, list):
+        issues.append((path, f"'{op}' takes a list"))
+        return _BAD
+    if spec.values is not None:
+        for i, item in enumerate(items):
+            if str(item) not in spec.values:
+                where = path + (i,) if isinstance(operand, list) else path
+                hint = did_you_mean(str(item), spec.values) or f" (known: {one_of(spec.values)})"
+                issues.append((where, f"'{item}' is not a known {name}{hint}"))
+                return _BAD
+    if many:
+        return frozenset(items)
+    return operand
+
+
+def clauses(raw: Any) -> frozenset | None:
+    """The top-level clauses of a raw condition as a set, for reachability lints.
+
+    None when the condition uses `any`/`not` at the top (not a plain conjunction).
+    """
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, dict) or any(k in ("any", "not") for k in raw):
+        return None
+    out = set()
+    for key, value in raw.items():
+        if key == "all":
+            if not isinstance(value, list):
+                return None
+            for sub in value:
+                inner = clauses(sub)
+                if inner is None:
+                    return None
+                out |= inner
+        else:
+            out.add((key, _freeze(value)))
+    return frozenset(out)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return frozenset(_freeze(v) for v in value)
+    return value
+
+

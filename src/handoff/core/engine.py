@@ -1,0 +1,428 @@
+"""Deciding (CONTRACT §3): segment, qualification, intent, action, route, hours, rep.
+
+Pure: the policy, the conversation's state, the roster and the time come in; a
+Decision with its trace comes out. Segments, routes and nurture rules are
+*first match wins*; signals *collect*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from handoff.core.assignment import RosterState, assign
+from handoff.core.compiled import CompiledSegment, Policy
+from handoff.core.decision import Decision, Step
+from handoff.core.events import Event, format_time
+from handoff.core.messages import Template
+from handoff.core.state import (
+    ConversationState,
+    apply_event,
+    fact_values,
+    resolve_facts,
+    says_no_timeline,
+)
+
+MODE_WORDS = {
+    "live": "live",
+    "on_call": "to the on-call team",
+    "next_business_day": "for the next business day",
+    "after_hours_notify": "after hours, with the contact told",
+    "queued": "to the team queue (no rep free)",
+}
+
+
+@dataclass
+class Assessment:
+    """The first half of a decision: facts, segment, qualification, intent and action."""
+
+    facts: dict[str, dict]
+    ctx: dict[str, Any]
+    segment: CompiledSegment | None
+    criteria: list[dict[str, Any]]
+    intent: dict[str, Any]
+    action: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """Criteria still unknown, in policy order."""
+        return [c["id"] for c in self.criteria if c["status"] == "unknown"]
+
+    @property
+    def unmet(self) -> list[str]:
+        """Criteria unmet, in policy order."""
+        return [c["id"] for c in self.criteria if c["status"] == "unmet"]
+
+
+def assess(policy: Policy, state: ConversationState, trace: bool = True) -> Assessment:
+    """Facts, segment, criteria, intent score and the action they lead to."""
+    steps: list[Step] = []
+    facts = resolve_facts(policy, state)
+    ctx = fact_values(facts)
+    if trace and facts:
+        shown = ", ".join(f"{k} {_show(v['value'])}" for k, v in facts.items())
+        steps.append(Step("facts", sorted(facts), f"Known facts: {shown}."))
+    signals, score, triggers = _intent(policy, state, steps if trace else None)
+    ctx["signals"] = frozenset(s["id"] for s in signals)
+    ctx["intent_score"] = score
+    segment = _segment(policy, ctx, steps if trace else None)
+    criteria = _criteria(segment, facts, ctx, steps if trace else None) if segment else []
+    threshold = segment.spec.intent_threshold if segment else None
+    qualified = segment is not None and all(c["status"] == "met" for c in criteria)
+    intent = {
+        "score": score,
+        "threshold": threshold,
+        "signals": signals,
+        "triggers": triggers,
+    }
+    if triggers:
+        action = "handoff"
+    elif qualified and threshold is not None and score >= threshold:
+        action = "handoff"
+    elif any(c["status"] == "unmet" for c in criteria):
+        action = "nurture"
+    else:
+        action = "qualify"
+    if trace:
+        steps.append(Step("intent", score, _intent_sentence(score, threshold, triggers, signals)))
+    result = Assessment(facts, ctx, segment, criteria, intent, action, steps)
+    result.intent["qualified"] = qualified
+    return result
+
+
+def evaluate(
+    policy: Policy,
+    state: ConversationState,
+    roster: RosterState,
+    now: datetime,
+    event_index: int | None = None,
+) -> Decision:
+    """The whole decision for the state at `now`, with its trace."""
+    a = assess(policy, state)
+    qualified = a.intent.pop("qualified")
+    decision = Decision(
+        action=a.action,
+        reason="",
+        segment=a.segment.spec.id if a.segment else None,
+        qualification={
+            "qualified": qualified,
+            "criteria": a.criteria,
+            "missing": a.missing,
+            "unmet": a.unmet,
+        },
+        intent=a.intent,
+        facts=a.facts,
+        policy=policy.identity(),
+        decided_at=format_time(now),
+        event_index=event_index,
+        steps=a.steps,
+    )
+    if a.action == "handoff":
+        _handoff(policy, a, roster, now, decision, qualified)
+    elif a.action == "nurture":
+        _nurture(policy, a, decision)
+    else:
+        _qualify(policy, a, decision)
+    decision.steps.append(Step("decision", decision.action, decision.reason))
+    if decision.say:
+        decision.steps.append(Step("say", decision.say, f'The bot says: "{decision.say}"'))
+    return decision
+
+
+def decide_events(
+    policy: Policy, events: list[Event], roster: RosterState, at: datetime
+) -> Decision:
+    """CONTRACT §3 step 8: the first handoff decision, else the decision after the last event."""
+    state = ConversationState()
+    for index, event in enumerate(events):
+        apply_event(policy, state, event)
+        if assess(policy, state, trace=False).action == "handoff":
+            return evaluate(policy, state, roster, event.at, index)
+    last = events[-1].at if events else at
+    return evaluate(policy, state, roster, last, len(events) - 1 if events else None)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return str(value)
+
+
+def _intent(policy: Policy, state: ConversationState, steps: list[Step] | None):
+    signals, score, triggers = [], 0.0, []
+    for signal in policy.signals:
+        count = state.counts.get(signal.id, 0)
+        if not count:
+            continue
+        points = signal.points(count)
+        score += points
+        evidence = state.evidence.get(signal.id, [])
+        signals.append({"id": signal.id, "count": count, "points": points, "evidence": evidence})
+        if signal.trigger:
+            triggers.append(signal.id)
+        if steps is not None:
+            what = "; ".join(_evidence_text(e) for e in evidence[:3])
+            kind = "trigger, hands off on its own" if signal.trigger else f"{_show(points)} points"
+            cap = f", counted up to {signal.max_count}" if signal.max_count else ""
+            steps.append(
+                Step(
+                    "signal",
+                    points,
+                    f"Signal {signal.id} fired {count}× ({what}){cap}: {kind}.",
+                    {"id": signal.id, "count": count},
+                )
+            )
+    return signals, score, triggers
+
+
+def _evidence_text(e: dict) -> str:
+    if "page" in e:
+        return f"page {e['page']}"
+    return f"event {e['event']} said “{e.get('words', '')}”"
+
+
+def _intent_sentence(score, threshold, triggers, signals) -> str:
+    if triggers:
+        return f"Trigger {', '.join(triggers)} fired: hand off whatever the score."
+    if threshold is None:
+        return f"Intent score {_show(score)}."
+    verdict = "reaches" if score >= threshold else "is below"
+    return f"Intent score {_show(score)} {verdict} the threshold {_show(threshold)}."
+
+
+def _segment(policy: Policy, ctx: dict, steps: list[Step] | None) -> CompiledSegment | None:
+    for seg in policy.segments:
+        if seg.when.test(ctx):
+            if steps is not None:
+                why = "; ".join(seg.when.explain(ctx))
+                steps.append(Step("segment", seg.spec.id, f"Segment {seg.spec.id}: {why}."))
+            return seg
+        if steps is not None:
+            why = "; ".join(seg.when.explain(ctx))
+            steps.append(Step("segment", None, f"Not segment {seg.spec.id}: {why}."))
+    return None
+
+
+def _criteria(seg: CompiledSegment, facts: dict, ctx: dict, steps: list[Step] | None):
+    out = []
+    for c in seg.criteria:
+        entry = facts.get(c.fact)
+        value = entry["value"] if entry else None
+        if c.fact == "timeline_days" and says_no_timeline(facts):
+            status = "unmet"
+        elif value is None:
+            status = "unknown"
+        else:
+            status = "met" if c.cond.test(ctx) else "unmet"
+        evidence = entry["evidence"] if entry else None
+        out.append(
+            {"id": c.id, "status": status, "value": value, "expected": c.expected, "evidence": evidence}
+        )
+        if steps is not None:
+            steps.append(Step("criterion", status, _criterion_sentence(c.id, status, value, c.expected, evidence)))
+    return out
+
+
+def _criterion_sentence(cid, status, value, expected, evidence) -> str:
+    if status == "unknown":
+        return f"Criterion {cid}: unknown (needs {expected}); the bot should ask."
+    if value is None:
+        return f"Criterion {cid}: unmet: the visitor has no timeline (“{evidence.get('words', '')}”)."
+    source = ""
+    if evidence:
+        source = f", from {evidence['source']}"
+        if evidence.get("words"):
+            source += f" “{evidence['words']}”"
+    return f"Criterion {cid}: {status}: {_show(value)} (needs {expected}{source})."
+
+
+def _route(policy: Policy, ctx: dict, decision: Decision):
+    checked = []
+    for route in policy.routes:
+        matched = route.when.test(ctx)
+        detail = "; ".join(route.when.explain(ctx))
+        checked.append({"id": route.spec.id, "matched": matched, "detail": detail})
+        verdict = "matched" if matched else "did not match"
+        decision.steps.append(Step("route", matched, f"Route {route.spec.id} {verdict}: {detail}."))
+        if matched:
+            return route, checked
+    return None, checked
+
+
+def _handoff(policy: Policy, a: Assessment, roster: RosterState, now, decision: Decision, qualified):
+    ctx = dict(a.ctx, segment=decision.segment)
+    route, checked = _route(policy, ctx, decision)
+    why = (
+        f"the visitor triggered {', '.join(a.intent['triggers'])}"
+        if a.intent["triggers"]
+        else f"qualified for {decision.segment} with intent {_show(a.intent['score'])} "
+        f"≥ {_show(a.intent['threshold'])}"
+    )
+    if route is None:
+        decision.route = {"id": None, "team": None, "priority": "normal", "checked": checked}
+        decision.mode, decision.priority = "queued", "normal"
+        decision.reason = f"Handoff ({why}), but no route matched: it waits unassigned."
+        return
+    spec = route.spec
+    team_id = spec.team
+    decision.route = {"id": spec.id, "team": team_id, "priority": spec.priority, "checked": checked}
+    decision.priority = spec.priority
+    schedule = policy.schedule_for(team_id)
+    is_open = schedule is None or schedule.is_open(now)
+    local = schedule.local(now) if schedule else now.astimezone(_zone(policy))
+    zone = schedule.timezone if schedule else policy.model.timezone
+    next_open = None if is_open else schedule.next_open(now)
+    holiday = schedule.holiday(local.date()) if schedule and not is_open else None
+    decision.hours = {
+        "team": team_id,
+        "open": is_open,
+        "local_time": local.isoformat(),
+        "timezone": zone,
+        "next_open": next_open.isoformat() if next_open else None,
+        "holiday": holiday,
+    }
+    decision.steps.append(Step("hours", is_open, _hours_sentence(team_id, is_open, local, zone, next_open, holiday)))
+    team = policy.teams[team_id]
+    rep_team, reps_filter, mode = team_id, route.reps, "live"
+    if not is_open:
+        ah = team.after_hours
+        action = ah.action if ah else "next_business_day"
+        if ah and ah.priority:
+            decision.priority = ah.priority
+        if action == "on_call":
+            rep_team, reps_filter, mode = ah.team, None, "on_call"
+        else:
+            mode = "next_business_day" if action == "next_business_day" else "after_hours_notify"
+            contact = (ah.contact or team.contact) if ah else None
+            decision.after_hours = {"action": action, "contact": contact, "due": decision.hours["next_open"]}
+            decision.steps.append(Step("after_hours", action, _after_hours_sentence(team_id, action, contact, ah)))
+    if mode in ("live", "on_call"):
+        rep_team_spec = policy.teams[rep_team]
+        reps = _team_reps(policy, roster, rep_team)
+        chosen = assign(reps, rep_team, rep_team_spec.assign, reps_filter, roster)
+        decision.assignment = chosen.to_dict()
+        for s in chosen.skipped:
+            decision.steps.append(Step("candidate", False, f"Skipped {s['rep']}: {s['why']}.", {"rep": s["rep"]}))
+        if chosen.rep is None:
+            mode = "queued"
+            decision.steps.append(Step("assignment", None, f"No rep of {rep_team} can take it now: it waits in the team queue."))
+        else:
+            decision.steps.append(
+                Step("assignment", chosen.rep.id, f"Assigned to {chosen.rep.id} of {rep_team} by {chosen.strategy.replace('_', ' ')}.")
+            )
+    decision.mode = mode
+    decision.after_hours = decision.after_hours or (
+        {"action": "on_call", "contact": None, "due": None} if mode == "on_call" else None
+    )
+    who = f" to {decision.rep}" if decision.rep else ""
+    decision.reason = (
+        f"Handoff {MODE_WORDS[mode]}{who} via route {spec.id} (team {team_id}): {why}."
+    )
+    decision.say = _say(policy, a, decision, route_id=spec.id, mode=mode, now=now)
+
+
+def _zone(policy: Policy):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(policy.model.timezone)
+
+
+def _team_reps(policy: Policy, roster: RosterState, team: str):
+    if roster.reps is None:
+        return policy.reps_by_team.get(team, ())
+    return tuple(r for r in roster.reps if team in r.teams)
+
+
+def _hours_sentence(team, is_open, local, zone, next_open, holiday) -> str:
+    when = local.strftime("%a %Y-%m-%d %H:%M")
+    if is_open:
+        return f"Team {team} is open ({when} {zone})."
+    why = f", {holiday}" if holiday else ""
+    nxt = f"; next opening {next_open.strftime('%a %Y-%m-%d %H:%M')}" if next_open else "; it never opens"
+    return f"Team {team} is closed ({when} {zone}{why}){nxt}."
+
+
+def _after_hours_sentence(team, action, contact, ah) -> str:
+    if action == "notify":
+        return f"After hours, team {team} notifies {contact} and waits for the next opening."
+    lead = "After hours" if ah else f"Team {team} has no after-hours path, so it"
+    return f"{lead}: waits flagged for the next business day."
+
+
+def _nurture(policy: Policy, a: Assessment, decision: Decision) -> None:
+    ctx = dict(a.ctx, segment=decision.segment, unmet=frozenset(a.unmet), unknown=frozenset(a.missing))
+    unmet = ", ".join(a.unmet)
+    for rule in policy.nurture:
+        if rule.when.test(ctx):
+            decision.nurture = {"id": rule.spec.id, "action": rule.spec.action.model_dump(exclude_none=True)}
+            why = "; ".join(rule.when.explain(ctx))
+            decision.steps.append(Step("nurture", rule.spec.id, f"Nurture rule {rule.spec.id} applies: {why}."))
+            decision.reason = f"Not qualified ({unmet} unmet): nurture '{rule.spec.id}', never a rep."
+            decision.say = _say(policy, a, decision, nurture=rule.spec.action)
+            return
+    decision.reason = f"Not qualified ({unmet} unmet): nurture, and no nurture rule applies."
+
+
+def _qualify(policy: Policy, a: Assessment, decision: Decision) -> None:
+    decision.ask = a.missing
+    if a.segment is None:
+        decision.reason = "No segment matches yet: the bot keeps the conversation."
+    elif a.missing:
+        decision.reason = f"Still qualifying: the bot should ask about {', '.join(a.missing)}."
+        template = policy.templates.get(f"qualify.{a.missing[0]}") or policy.templates["qualify"]
+        decision.say = template.render({"criterion": a.missing[0].replace("_", " ")})
+    else:
+        decision.reason = (
+            f"Qualified, but intent {_show(a.intent['score'])} is below "
+            f"{_show(a.intent['threshold'])}: the bot keeps the conversation."
+        )
+
+
+def _say(policy: Policy, a: Assessment, decision: Decision, *, route_id=None, mode=None, now=None, nurture=None) -> str:
+    values: dict[str, Any] = {}
+    name = a.facts.get("name")
+    if name:
+        values["visitor.name"] = name["value"]
+        values["visitor.first_name"] = str(name["value"]).split()[0] if name["value"] else None
+    if "company" in a.facts:
+        values["company"] = a.facts["company"]["value"]
+    if nurture is not None:
+        values["resources"] = ", ".join(nurture.resources) or None
+        values["resources_note"] = f" ({', '.join(nurture.resources)})" if nurture.resources else None
+        values["sequence"] = nurture.sequence
+        values["follow_up"] = _days(nurture.follow_up_in)
+        template: Template = policy.templates["nurture"]
+        return template.render(values)
+    team_id = decision.route["team"]
+    team = policy.teams[team_id]
+    values["team"] = team.name or team_id
+    values["route"] = route_id
+    if decision.rep:
+        rep = next(r for r in (policy.model.reps) if r.id == decision.rep) if _in_policy(policy, decision.rep) else None
+        rep_name = (rep.name if rep else None) or decision.rep
+        values["rep.name"] = rep_name
+        values["rep.first_name"] = rep_name.split()[0]
+    nxt = decision.hours["next_open"] if decision.hours else None
+    if nxt:
+        opening = datetime.fromisoformat(nxt)
+        values["next_open"] = opening
+        values["timezone"] = opening.tzname()
+    template = policy.templates.get(f"route.{route_id}.{mode}") or policy.templates[mode]
+    return template.render(values)
+
+
+def _in_policy(policy: Policy, rep_id: str) -> bool:
+    return any(r.id == rep_id for r in policy.model.reps)
+
+
+def _days(seconds: int | None) -> str | None:
+    if seconds is None:
+        return None
+    days = seconds // 86400
+    if days and seconds % 86400 == 0:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{seconds // 3600} hours"

@@ -1,0 +1,115 @@
+"""Conversation events (CONTRACT §1): parsed and checked, with errors naming event and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "message": ("role", "text"),
+    "page_view": ("url", "title"),
+    "slots": ("values",),
+    "identify": ("email", "name", "company", "phone", "country", "region", "city"),
+    "source": ("landing_page", "referrer", "utm_source", "utm_medium", "utm_campaign"),
+    "note": ("text",),
+}
+ROLES = ("visitor", "bot", "agent")
+_COMMON = ("type", "at", "event_id")
+
+
+class EventError(ValueError):
+    """A malformed event: which one (index), which field, and what is wrong."""
+
+    def __init__(self, index: int, field_name: str, message: str):
+        self.index = index
+        self.field = field_name
+        super().__init__(f"event {index}: field '{field_name}': {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of a conversation; `data` holds the type's own fields."""
+
+    type: str
+    at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+    event_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as JSON (CONTRACT §1)."""
+        out: dict[str, Any] = {"type": self.type, "at": format_time(self.at)}
+        if self.event_id is not None:
+            out["event_id"] = self.event_id
+        out.update(self.data)
+        return out
+
+
+def format_time(at: datetime) -> str:
+    """RFC 3339 text of an aware time, UTC shown as Z."""
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def parse_time(value: Any) -> datetime:
+    """An aware datetime from RFC 3339 text (naive times are taken as UTC)."""
+    if isinstance(value, datetime):
+        at = value
+    elif isinstance(value, str):
+        at = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
+    else:
+        raise ValueError("must be an RFC 3339 time such as 2026-03-03T15:00:00Z")
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def parse_event(raw: Any, index: int, default_at: datetime) -> Event:
+    """Check one raw event and build it; raises EventError naming the field."""
+    if not isinstance(raw, dict):
+        raise EventError(index, "type", "an event must be a JSON object")
+    kind = raw.get("type")
+    if kind not in EVENT_FIELDS:
+        known = ", ".join(EVENT_FIELDS)
+        raise EventError(index, "type", f"must be one of {known} (got {kind!r})")
+    allowed = EVENT_FIELDS[kind]
+    for key in raw:
+        if key not in allowed and key not in _COMMON:
+            raise EventError(index, key, f"unknown field for a {kind} event")
+    at = default_at
+    if raw.get("at") is not None:
+        try:
+            at = parse_time(raw["at"])
+        except ValueError:
+            raise EventError(index, "at", "must be an RFC 3339 time such as 2026-03-03T15:00:00Z")
+    event_id = raw.get("event_id")
+    if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
+        raise EventError(index, "event_id", "must be a non-empty string")
+    data = {k: raw[k] for k in allowed if raw.get(k) is not None}
+    _check_fields(kind, data, index)
+    return Event(kind, at, data, event_id)
+
+
+def _check_fields(kind: str, data: dict[str, Any], index: int) -> None:
+    if kind == "message":
+        if data.get("role") not in ROLES:
+            raise EventError(index, "role", f"must be one of {', '.join(ROLES)}")
+        if not isinstance(data.get("text"), str):
+            raise EventError(index, "text", "must be a string")
+    elif kind == "page_view":
+        if not isinstance(data.get("url"), str) or not data["url"]:
+            raise EventError(index, "url", "must be a non-empty string")
+    elif kind == "slots":
+        if not isinstance(data.get("values"), dict):
+            raise EventError(index, "values", "must be an object of fact: value")
+    elif kind == "note":
+        if not isinstance(data.get("text"), str):
+            raise EventError(index, "text", "must be a string")
+    for key, value in data.items():
+        if kind in ("identify", "source") and not isinstance(value, str):
+            raise EventError(index, key, "must be a string")
+
+
+def parse_events(raws: Any, default_at: datetime) -> list[Event]:
+    """Parse a list of raw events; the first bad one raises EventError."""
+    if not isinstance(raws, list):
+        raise EventError(0, "events", "must be a list of events")
+    return [parse_event(raw, i, default_at) for i, raw in enumerate(raws)]

@@ -1,0 +1,209 @@
+"""A conversation's state, folded event by event, so deciding never re-reads history.
+
+The state holds what the events established (slots, identity, facts said,
+signal counts with evidence, product seen, last question asked), not the events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from handoff.core.compiled import Policy
+from handoff.core.events import Event, EventError, format_time
+from handoff.core.facts import AUTHORITY_VALUES, FACT_NAMES, NO_TIMELINE
+from handoff.core.signals import url_path
+
+EVIDENCE_KEPT = 5
+NUMBER_FACTS = ("budget", "deal_size", "company_size", "timeline_days")
+IDENTITY_FACTS = ("email", "name", "company", "phone", "country", "region")
+
+
+@dataclass
+class ConversationState:
+    """What a conversation has established so far; JSON-serialisable."""
+
+    events: int = 0
+    slots: dict[str, dict] = field(default_factory=dict)
+    identity: dict[str, dict] = field(default_factory=dict)
+    said: dict[str, dict] = field(default_factory=dict)
+    product_seen: dict | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, list[dict]] = field(default_factory=dict)
+    asked: str | None = None
+    source: dict[str, str] = field(default_factory=dict)
+    city: str | None = None
+    notes: list[str] = field(default_factory=list)
+    first_at: str | None = None
+    last_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state as JSON."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConversationState:
+        """Rebuild a state saved with to_dict."""
+        return cls(**data)
+
+
+def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:
+    """Fold one event into the state (mutates it); raises EventError on bad slot values."""
+    index = state.events
+    state.events += 1
+    stamp = format_time(event.at)
+    state.first_at = state.first_at or stamp
+    state.last_at = stamp
+    handler = _HANDLERS[event.type]
+    handler(policy, state, event, index)
+
+
+def _message(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
+    text = event.data["text"]
+    role = event.data["role"]
+    if role == "bot":
+        state.asked = policy.extractor.topic(text)
+        return
+    if role != "visitor":
+        return
+    for signal in policy.signals:
+        if signal.kind == "page":
+            continue
+        words = signal.match_text(text)
+        if words is not None:
+            _count(state, signal.id, {"event": index, "words": words})
+    for product in policy.products:
+        words = product.match_text(text)
+        if words is not None:
+            state.product_seen = _fact(product.id, index, "said", words=words)
+    for found in policy.extractor.facts(text, at=event.at, asked=state.asked):
+        entry = _fact(found.value, index, "said", words=found.words, span=[found.start, found.end])
+        if found.note:
+            entry["evidence"]["note"] = found.note
+        state.said[found.name] = entry
+    state.asked = None
+
+
+def _page_view(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
+    path = url_path(event.data["url"])
+    for signal in policy.signals:
+        if signal.kind == "page" and signal.match_page(path):
+            _count(state, signal.id, {"event": index, "page": path})
+    for product in policy.products:
+        if product.match_page(path):
+            state.product_seen = _fact(product.id, index, "page", page=path)
+
+
+def _slots(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
+    for name, value in event.data["values"].items():
+        if name not in FACT_NAMES:
+            raise EventError(index, f"values.{name}", "not a known fact")
+        if value is None:
+            state.slots.pop(name, None)
+            continue
+        state.slots[name] = _fact(_normalise(name, value, index, policy), index, "slot", slot=name)
+
+
+def _identify(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
+    for name, value in event.data.items():
+        if name == "city":
+            state.city = value
+        else:
+            state.identity[name] = _fact(_normalise(name, value, index, policy), index, "identify")
+
+
+def _source(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
+    state.source.update(event.data)
+
+
+def _note(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
+    state.notes.append(event.data["text"])
+
+
+_HANDLERS = {
+    "message": _message,
+    "page_view": _page_view,
+    "slots": _slots,
+    "identify": _identify,
+    "source": _source,
+    "note": _note,
+}
+
+
+def _count(state: ConversationState, signal_id: str, evidence: dict) -> None:
+    state.counts[signal_id] = state.counts.get(signal_id, 0) + 1
+    kept = state.evidence.setdefault(signal_id, [])
+    if len(kept) < EVIDENCE_KEPT:
+        kept.append(evidence)
+
+
+def _fact(value: Any, index: int, source: str, **evidence: Any) -> dict:
+    return {"value": value, "evidence": {"event": index, "source": source, **evidence}}
+
+
+def _normalise(name: str, value: Any, index: int, policy: Policy) -> Any:
+    field_name = f"values.{name}"
+    if name in NUMBER_FACTS:
+        if isinstance(value, bool):
+            raise EventError(index, field_name, "must be a number")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise EventError(index, field_name, "must be a number") from None
+        return int(number) if name in ("timeline_days", "company_size") else number
+    if not isinstance(value, str):
+        raise EventError(index, field_name, "must be a string")
+    if name == "authority" and value not in AUTHORITY_VALUES:
+        raise EventError(index, field_name, f"must be one of {', '.join(AUTHORITY_VALUES)}")
+    if name == "territory" and value not in policy.model.territories:
+        raise EventError(index, field_name, "not a territory of the policy")
+    if name == "product" and value not in policy.model.products:
+        raise EventError(index, field_name, "not a product line of the policy")
+    if name in ("country", "region"):
+        return value.strip().upper()
+    return value
+
+
+def resolve_facts(policy: Policy, state: ConversationState) -> dict[str, dict]:
+    """Every known fact with its evidence: slots win over identify, identify over words said."""
+    facts: dict[str, dict] = {**state.said, **state.identity, **state.slots}
+    region = facts.get("region")
+    country = facts.get("country")
+    if region and country and "-" not in region["value"]:
+        facts["region"] = {**region, "value": f"{country['value']}-{region['value']}"}
+    if "deal_size" not in facts and "budget" in facts:
+        budget = facts["budget"]
+        facts["deal_size"] = {
+            "value": budget["value"],
+            "evidence": {**budget["evidence"], "note": "from budget"},
+        }
+    if "territory" not in facts:
+        c = facts["country"]["value"] if "country" in facts else None
+        r = facts["region"]["value"] if "region" in facts else None
+        if c or r:
+            for territory in policy.territories:
+                if territory.matches(c, r):
+                    source = facts.get("region") or facts["country"]
+                    facts["territory"] = {
+                        "value": territory.id,
+                        "evidence": {**source["evidence"], "note": f"from {c or ''} {r or ''}".strip()},
+                    }
+                    break
+    if "product" not in facts and state.product_seen:
+        facts["product"] = state.product_seen
+    return facts
+
+
+def fact_values(facts: dict[str, dict]) -> dict[str, Any]:
+    """Known fact values by name, for conditions ('no timeline' counts as unknown)."""
+    out = {}
+    for name, entry in facts.items():
+        if entry["value"] is not None:
+            out[name] = entry["value"]
+    return out
+
+
+def says_no_timeline(facts: dict[str, dict]) -> bool:
+    """Whether the visitor said they have no timeline."""
+    entry = facts.get("timeline_days")
+    return bool(entry and entry["value"] is None and entry["evidence"].get("note") == NO_TIMELINE)
