@@ -1,14 +1,14 @@
 """handoff: decides when a chatbot conversation deserves a person, and explains why.
 
-    policy = handoff.load_policy("policy.yaml")
-    decision = handoff.decide(policy, events, roster_state=None, at=None)
-    decision.to_dict()
+policy = handoff.load_policy("policy.yaml")
+decision = handoff.decide(policy, events, roster_state=None, at=None)
+decision.to_dict()
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,10 @@ def decide(
     at: datetime | str | None = None,
 ) -> Decision:
     """The decision of CONTRACT §3 step 8 for a conversation's events (dicts as in §1)."""
-    default_at = parse_time(at) if at is not None else datetime.now(timezone.utc)
-    roster = roster_state if isinstance(roster_state, RosterState) else RosterState.from_dict(roster_state)
+    default_at = parse_time(at) if at is not None else datetime.now(UTC)
+    roster = (
+        roster_state
+        if isinstance(roster_state, RosterState)
+        else RosterState.from_dict(roster_state)
+    )
     return decide_events(policy, parse_events(list(events), default_at), roster, default_at)

@@ -37,12 +37,15 @@ def simulate(
     conversation: Annotated[Path, typer.Argument(help="Conversation JSON: {id, events: [...]}.")],
     policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy file.")],
     roster_state: Annotated[
-        Path | None, typer.Option("--roster-state", help="Roster JSON: open, last_assigned, unavailable.")
+        Path | None,
+        typer.Option("--roster-state", help="Roster JSON: open, last_assigned, unavailable."),
     ] = None,
-    at: Annotated[str | None, typer.Option("--at", help="Time for events without 'at' (default: now).")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Time for events without 'at' (default: now).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
 ) -> None:
-    """The decision a conversation would get: the first handoff, else the decision after the last event."""
+    """The decision a conversation gets: its first handoff, else the one after its last event."""
     try:
         loaded = handoff.load_policy(_read(policy), file=str(policy))
     except handoff.PolicyError as exc:
@@ -81,7 +84,7 @@ def _conversation(path: Path) -> list:
     data = _json_file(path, "conversation")
     events = data.get("events") if isinstance(data, dict) else data
     if not isinstance(events, list):
-        _fail(f"{path}: a conversation is {{\"id\": ..., \"events\": [...]}}")
+        _fail(f'{path}: a conversation is {{"id": ..., "events": [...]}}')
     return events
 
 

@@ -24,7 +24,7 @@ class RosterState:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> RosterState:
-        """Build from CONTRACT §5 JSON: {"open": {...}, "last_assigned": {...}, "unavailable": [...]}."""
+        """Build from CONTRACT §5 JSON: open, last_assigned and unavailable."""
         data = data or {}
         for key in data:
             if key not in ("open", "last_assigned", "unavailable"):
@@ -63,7 +63,7 @@ class Assignment:
 def assign(
     reps: tuple[Rep, ...], team: str, strategy: str, reps_filter: Cond | None, roster: RosterState
 ) -> Assignment:
-    """Choose a rep of `team` (reps in policy order) by `strategy`, or none when no one can take it."""
+    """Choose a rep of `team` (reps in policy order) by `strategy`; none when nobody can."""
     skipped: list[dict[str, str]] = []
     candidates: list[Rep] = []
     for rep in reps:
@@ -78,7 +78,9 @@ def assign(
         chosen = min(candidates, key=lambda r: roster.open.get(r.id, 0))
     else:
         chosen = _next_in_rotation(reps, candidates, roster.last_assigned.get(team))
-    skipped.extend(_passed_over(candidates, chosen, strategy, roster, roster.last_assigned.get(team)))
+    skipped.extend(
+        _passed_over(candidates, chosen, strategy, roster, roster.last_assigned.get(team))
+    )
     order = {r.id: i for i, r in enumerate(reps)}
     skipped.sort(key=lambda s: order[s["rep"]])
     return Assignment(chosen, team, strategy, tuple(r.id for r in candidates), tuple(skipped))
@@ -88,7 +90,9 @@ def _unfit(rep: Rep, reps_filter: Cond | None, roster: RosterState) -> str | Non
     if reps_filter is not None:
         attrs = rep.attributes()
         if not reps_filter.test(attrs):
-            return "not matched by the route's reps filter: " + "; ".join(reps_filter.explain(attrs))
+            return "not matched by the route's reps filter: " + "; ".join(
+                reps_filter.explain(attrs)
+            )
     if rep.id in roster.unavailable:
         return "unavailable"
     load = roster.open.get(rep.id, 0)
@@ -124,8 +128,10 @@ def _passed_over(
                 else f"as loaded as {chosen.id} ({mine} open) but later in rep order"
             )
         else:
-            why = f"not next in the rotation (last assigned: {last})" if last else (
-                f"not next in the rotation ({chosen.id} comes first)"
+            why = (
+                f"not next in the rotation (last assigned: {last})"
+                if last
+                else (f"not next in the rotation ({chosen.id} comes first)")
             )
         out.append({"rep": rep.id, "why": why})
     return out

@@ -100,9 +100,9 @@ class Leaf(Cond):
         """E.g. 'deal_size 300000 ≥ 250000 ✓' or 'territory unknown ✗ (needs northeast)'."""
         mark = "✓" if self.test(ctx) else "✗"
         value = ctx.get(self.name)
-        want = _describe(self.op, self.operand, self.is_set)
         if self.op == "exists":
             return [f"{self.name} {'known' if self.operand else 'unknown'} {mark}"]
+        want = _describe(self.op, self.operand, self.is_set)
         if value is None or (self.is_set and not value):
             shown = "none" if self.is_set else "unknown"
             return [f"{self.name} {shown} {mark} (needs {want})"]
@@ -284,5 +284,3 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, list):
         return frozenset(_freeze(v) for v in value)
     return value
-
-

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handoff.core.assignment import RosterState, assign
 from handoff.core.compiled import CompiledSegment, Policy
@@ -77,9 +78,7 @@ def assess(policy: Policy, state: ConversationState, trace: bool = True) -> Asse
         "signals": signals,
         "triggers": triggers,
     }
-    if triggers:
-        action = "handoff"
-    elif qualified and threshold is not None and score >= threshold:
+    if triggers or qualified and threshold is not None and score >= threshold:
         action = "handoff"
     elif any(c["status"] == "unmet" for c in criteria):
         action = "nurture"
@@ -220,10 +219,22 @@ def _criteria(seg: CompiledSegment, facts: dict, ctx: dict, steps: list[Step] | 
             status = "met" if c.cond.test(ctx) else "unmet"
         evidence = entry["evidence"] if entry else None
         out.append(
-            {"id": c.id, "status": status, "value": value, "expected": c.expected, "evidence": evidence}
+            {
+                "id": c.id,
+                "status": status,
+                "value": value,
+                "expected": c.expected,
+                "evidence": evidence,
+            }
         )
         if steps is not None:
-            steps.append(Step("criterion", status, _criterion_sentence(c.id, status, value, c.expected, evidence)))
+            steps.append(
+                Step(
+                    "criterion",
+                    status,
+                    _criterion_sentence(c.id, status, value, c.expected, evidence),
+                )
+            )
     return out
 
 
@@ -231,7 +242,9 @@ def _criterion_sentence(cid, status, value, expected, evidence) -> str:
     if status == "unknown":
         return f"Criterion {cid}: unknown (needs {expected}); the bot should ask."
     if value is None:
-        return f"Criterion {cid}: unmet: the visitor has no timeline (“{evidence.get('words', '')}”)."
+        return (
+            f"Criterion {cid}: unmet: the visitor has no timeline (“{evidence.get('words', '')}”)."
+        )
     source = ""
     if evidence:
         source = f", from {evidence['source']}"
@@ -253,7 +266,9 @@ def _route(policy: Policy, ctx: dict, decision: Decision):
     return None, checked
 
 
-def _handoff(policy: Policy, a: Assessment, roster: RosterState, now, decision: Decision, qualified):
+def _handoff(
+    policy: Policy, a: Assessment, roster: RosterState, now, decision: Decision, qualified
+):
     ctx = dict(a.ctx, segment=decision.segment)
     route, checked = _route(policy, ctx, decision)
     why = (
@@ -285,7 +300,9 @@ def _handoff(policy: Policy, a: Assessment, roster: RosterState, now, decision: 
         "next_open": next_open.isoformat() if next_open else None,
         "holiday": holiday,
     }
-    decision.steps.append(Step("hours", is_open, _hours_sentence(team_id, is_open, local, zone, next_open, holiday)))
+    decision.steps.append(
+        Step("hours", is_open, _hours_sentence(team_id, is_open, local, zone, next_open, holiday))
+    )
     team = policy.teams[team_id]
     rep_team, reps_filter, mode = team_id, route.reps, "live"
     if not is_open:
@@ -298,21 +315,42 @@ def _handoff(policy: Policy, a: Assessment, roster: RosterState, now, decision: 
         else:
             mode = "next_business_day" if action == "next_business_day" else "after_hours_notify"
             contact = (ah.contact or team.contact) if ah else None
-            decision.after_hours = {"action": action, "contact": contact, "due": decision.hours["next_open"]}
-            decision.steps.append(Step("after_hours", action, _after_hours_sentence(team_id, action, contact, ah)))
+            decision.after_hours = {
+                "action": action,
+                "contact": contact,
+                "due": decision.hours["next_open"],
+            }
+            decision.steps.append(
+                Step("after_hours", action, _after_hours_sentence(team_id, action, contact, ah))
+            )
+    chosen_rep = None
     if mode in ("live", "on_call"):
         rep_team_spec = policy.teams[rep_team]
         reps = _team_reps(policy, roster, rep_team)
         chosen = assign(reps, rep_team, rep_team_spec.assign, reps_filter, roster)
         decision.assignment = chosen.to_dict()
+        chosen_rep = chosen.rep
         for s in chosen.skipped:
-            decision.steps.append(Step("candidate", False, f"Skipped {s['rep']}: {s['why']}.", {"rep": s["rep"]}))
+            decision.steps.append(
+                Step("candidate", False, f"Skipped {s['rep']}: {s['why']}.", {"rep": s["rep"]})
+            )
         if chosen.rep is None:
             mode = "queued"
-            decision.steps.append(Step("assignment", None, f"No rep of {rep_team} can take it now: it waits in the team queue."))
+            decision.steps.append(
+                Step(
+                    "assignment",
+                    None,
+                    f"No rep of {rep_team} can take it now: it waits in the team queue.",
+                )
+            )
         else:
             decision.steps.append(
-                Step("assignment", chosen.rep.id, f"Assigned to {chosen.rep.id} of {rep_team} by {chosen.strategy.replace('_', ' ')}.")
+                Step(
+                    "assignment",
+                    chosen.rep.id,
+                    f"Assigned to {chosen.rep.id} of {rep_team} by "
+                    f"{chosen.strategy.replace('_', ' ')}.",
+                )
             )
     decision.mode = mode
     decision.after_hours = decision.after_hours or (
@@ -322,12 +360,10 @@ def _handoff(policy: Policy, a: Assessment, roster: RosterState, now, decision: 
     decision.reason = (
         f"Handoff {MODE_WORDS[mode]}{who} via route {spec.id} (team {team_id}): {why}."
     )
-    decision.say = _say(policy, a, decision, route_id=spec.id, mode=mode, now=now)
+    decision.say = _say(policy, a, decision, route_id=spec.id, mode=mode, rep=chosen_rep)
 
 
-def _zone(policy: Policy):
-    from zoneinfo import ZoneInfo
-
+def _zone(policy: Policy) -> ZoneInfo:
     return ZoneInfo(policy.model.timezone)
 
 
@@ -342,7 +378,11 @@ def _hours_sentence(team, is_open, local, zone, next_open, holiday) -> str:
     if is_open:
         return f"Team {team} is open ({when} {zone})."
     why = f", {holiday}" if holiday else ""
-    nxt = f"; next opening {next_open.strftime('%a %Y-%m-%d %H:%M')}" if next_open else "; it never opens"
+    nxt = (
+        f"; next opening {next_open.strftime('%a %Y-%m-%d %H:%M')}"
+        if next_open
+        else "; it never opens"
+    )
     return f"Team {team} is closed ({when} {zone}{why}){nxt}."
 
 
@@ -354,14 +394,23 @@ def _after_hours_sentence(team, action, contact, ah) -> str:
 
 
 def _nurture(policy: Policy, a: Assessment, decision: Decision) -> None:
-    ctx = dict(a.ctx, segment=decision.segment, unmet=frozenset(a.unmet), unknown=frozenset(a.missing))
+    ctx = dict(
+        a.ctx, segment=decision.segment, unmet=frozenset(a.unmet), unknown=frozenset(a.missing)
+    )
     unmet = ", ".join(a.unmet)
     for rule in policy.nurture:
         if rule.when.test(ctx):
-            decision.nurture = {"id": rule.spec.id, "action": rule.spec.action.model_dump(exclude_none=True)}
+            decision.nurture = {
+                "id": rule.spec.id,
+                "action": rule.spec.action.model_dump(exclude_none=True),
+            }
             why = "; ".join(rule.when.explain(ctx))
-            decision.steps.append(Step("nurture", rule.spec.id, f"Nurture rule {rule.spec.id} applies: {why}."))
-            decision.reason = f"Not qualified ({unmet} unmet): nurture '{rule.spec.id}', never a rep."
+            decision.steps.append(
+                Step("nurture", rule.spec.id, f"Nurture rule {rule.spec.id} applies: {why}.")
+            )
+            decision.reason = (
+                f"Not qualified ({unmet} unmet): nurture '{rule.spec.id}', never a rep."
+            )
             decision.say = _say(policy, a, decision, nurture=rule.spec.action)
             return
     decision.reason = f"Not qualified ({unmet} unmet): nurture, and no nurture rule applies."
@@ -382,7 +431,16 @@ def _qualify(policy: Policy, a: Assessment, decision: Decision) -> None:
         )
 
 
-def _say(policy: Policy, a: Assessment, decision: Decision, *, route_id=None, mode=None, now=None, nurture=None) -> str:
+def _say(
+    policy: Policy,
+    a: Assessment,
+    decision: Decision,
+    *,
+    route_id=None,
+    mode=None,
+    rep=None,
+    nurture=None,
+) -> str:
     values: dict[str, Any] = {}
     name = a.facts.get("name")
     if name:
@@ -392,7 +450,9 @@ def _say(policy: Policy, a: Assessment, decision: Decision, *, route_id=None, mo
         values["company"] = a.facts["company"]["value"]
     if nurture is not None:
         values["resources"] = ", ".join(nurture.resources) or None
-        values["resources_note"] = f" ({', '.join(nurture.resources)})" if nurture.resources else None
+        values["resources_note"] = (
+            f" ({', '.join(nurture.resources)})" if nurture.resources else None
+        )
         values["sequence"] = nurture.sequence
         values["follow_up"] = _days(nurture.follow_up_in)
         template: Template = policy.templates["nurture"]
@@ -401,22 +461,16 @@ def _say(policy: Policy, a: Assessment, decision: Decision, *, route_id=None, mo
     team = policy.teams[team_id]
     values["team"] = team.name or team_id
     values["route"] = route_id
-    if decision.rep:
-        rep = next(r for r in (policy.model.reps) if r.id == decision.rep) if _in_policy(policy, decision.rep) else None
-        rep_name = (rep.name if rep else None) or decision.rep
-        values["rep.name"] = rep_name
-        values["rep.first_name"] = rep_name.split()[0]
-    nxt = decision.hours["next_open"] if decision.hours else None
-    if nxt:
-        opening = datetime.fromisoformat(nxt)
+    if rep is not None:
+        values["rep.name"] = rep.name or rep.id
+        values["rep.first_name"] = (rep.name or rep.id).split()[0]
+    if decision.hours and decision.hours["next_open"]:
+        zone = ZoneInfo(decision.hours["timezone"])
+        opening = datetime.fromisoformat(decision.hours["next_open"]).astimezone(zone)
         values["next_open"] = opening
         values["timezone"] = opening.tzname()
     template = policy.templates.get(f"route.{route_id}.{mode}") or policy.templates[mode]
     return template.render(values)
-
-
-def _in_policy(policy: Policy, rep_id: str) -> bool:
-    return any(r.id == rep_id for r in policy.model.reps)
 
 
 def _days(seconds: int | None) -> str | None:

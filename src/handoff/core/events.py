@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -59,7 +59,7 @@ def parse_time(value: Any) -> datetime:
         at = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
     else:
         raise ValueError("must be an RFC 3339 time such as 2026-03-03T15:00:00Z")
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def parse_event(raw: Any, index: int, default_at: datetime) -> Event:
@@ -79,7 +79,9 @@ def parse_event(raw: Any, index: int, default_at: datetime) -> Event:
         try:
             at = parse_time(raw["at"])
         except ValueError:
-            raise EventError(index, "at", "must be an RFC 3339 time such as 2026-03-03T15:00:00Z")
+            raise EventError(
+                index, "at", "must be an RFC 3339 time such as 2026-03-03T15:00:00Z"
+            ) from None
     event_id = raw.get("event_id")
     if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
         raise EventError(index, "event_id", "must be a non-empty string")
@@ -100,9 +102,8 @@ def _check_fields(kind: str, data: dict[str, Any], index: int) -> None:
     elif kind == "slots":
         if not isinstance(data.get("values"), dict):
             raise EventError(index, "values", "must be an object of fact: value")
-    elif kind == "note":
-        if not isinstance(data.get("text"), str):
-            raise EventError(index, "text", "must be a string")
+    elif kind == "note" and not isinstance(data.get("text"), str):
+        raise EventError(index, "text", "must be a string")
     for key, value in data.items():
         if kind in ("identify", "source") and not isinstance(value, str):
             raise EventError(index, key, "must be a string")

@@ -9,28 +9,47 @@ from handoff.core.source import Source
 
 
 def warnings(policy: Policy, src: Source) -> list[Problem]:
-    """Every warning: shadowed routes and segments, teams without reps, dead-end after-hours paths."""
+    """Every warning: shadowed rules, teams without reps, after-hours paths to nowhere."""
     m = policy.model
     out: list[Problem] = []
     out += _shadowed(src, "routes", "route", [(r.id, r.when) for r in m.routes])
     out += _shadowed(src, "segments", "segment", [(s.id, s.when) for s in m.segments])
     for team_id in m.teams:
         if not policy.reps_by_team.get(team_id):
-            out.append(src.problem(("teams", team_id), f"team '{team_id}' has no reps", "warning", key=True))
-    for team_id, team in m.teams.items():
+            out.append(
+                src.problem(
+                    ("teams", team_id), f"team '{team_id}' has no reps", "warning", key=True
+                )
+            )
+    for team_id in m.teams:
         reason = _dead_end(policy, team_id)
         if reason:
             out.append(src.problem(("teams", team_id, "after_hours"), reason, "warning"))
-    used = {r.team for r in m.routes} | {t.after_hours.team for t in m.teams.values() if t.after_hours}
+    used = {r.team for r in m.routes} | {
+        t.after_hours.team for t in m.teams.values() if t.after_hours
+    }
     for team_id in m.teams:
         if team_id not in used:
-            out.append(src.problem(("teams", team_id), f"team '{team_id}' is never routed to", "warning", key=True))
+            out.append(
+                src.problem(
+                    ("teams", team_id), f"team '{team_id}' is never routed to", "warning", key=True
+                )
+            )
     if m.routes and m.routes[-1].when is not None:
-        out.append(src.problem(("routes",), "no catch-all route: a handoff that matches no route waits unassigned", "warning", key=True))
+        out.append(
+            src.problem(
+                ("routes",),
+                "no catch-all route: a handoff that matches no route waits unassigned",
+                "warning",
+                key=True,
+            )
+        )
     return out
 
 
-def _shadowed(src: Source, section: str, noun: str, rules: list[tuple[str, object]]) -> list[Problem]:
+def _shadowed(
+    src: Source, section: str, noun: str, rules: list[tuple[str, object]]
+) -> list[Problem]:
     """A rule that can never fire because an earlier, broader one always matches first."""
     out = []
     seen: list[tuple[str, frozenset]] = []
@@ -42,7 +61,8 @@ def _shadowed(src: Source, section: str, noun: str, rules: list[tuple[str, objec
                 out.append(
                     src.problem(
                         (section, i, "id"),
-                        f"{noun} '{rule_id}' can never fire: the earlier {noun} '{earlier_id}' {broader}",
+                        f"{noun} '{rule_id}' can never fire: "
+                        f"the earlier {noun} '{earlier_id}' {broader}",
                         "warning",
                     )
                 )

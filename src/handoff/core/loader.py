@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import types
 import typing
@@ -57,16 +58,57 @@ def load_policy(
         raise PolicyError(problems)
     if not isinstance(src.data, dict):
         raise PolicyError([src.problem((), "a policy must be a mapping of sections")])
-    try:
-        model = PolicyModel.model_validate(src.data)
-    except ValidationError as exc:
-        raise PolicyError(sorted(_pydantic_problems(src, exc), key=_order)) from None
+    model, problems = _validate(src)
+    if model is None:
+        raise PolicyError(sorted(problems, key=_order))
     builder = _Builder(src, model)
     policy = builder.build(version, extractor)
-    if builder.problems:
-        raise PolicyError(sorted(builder.problems, key=_order))
+    problems += builder.problems
+    if problems:
+        raise PolicyError(sorted(set(problems), key=_order))
     policy.warnings = sorted(lint.warnings(policy, src), key=_order)
     return policy
+
+
+def _validate(src: Source) -> tuple[PolicyModel | None, list[Problem]]:
+    """Validate the model; on errors, drop what is wrong and validate again to find the rest."""
+    data = copy.deepcopy(src.data)
+    problems: list[Problem] = []
+    for _ in range(8):
+        try:
+            return PolicyModel.model_validate(data), problems
+        except ValidationError as exc:
+            found = _pydantic_problems(src, exc)
+            problems += [p for p in found if p not in problems]
+            if not any(_drop(data, tuple(e["loc"])) for e in exc.errors()):
+                return None, problems
+    return None, problems
+
+
+def _drop(data: Any, loc: Path) -> bool:
+    """Remove the value at `loc` (or its container when it is required); True when removed."""
+    for cut in range(len(loc), 0, -1):
+        parent = data
+        try:
+            for step in loc[: cut - 1]:
+                parent = parent[step]
+            key = loc[cut - 1]
+            if (
+                isinstance(parent, dict)
+                and key in parent
+                and (cut < len(loc) or key not in _REQUIRED)
+            ):
+                del parent[key]
+                return True
+            if isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+                del parent[key]
+                return True
+        except (KeyError, IndexError, TypeError):
+            continue
+    return False
+
+
+_REQUIRED = {"id", "team", "when", "action", "name", "segments"}
 
 
 def _order(p: Problem) -> tuple[int, int]:
@@ -164,9 +206,7 @@ class _Builder:
             extractor=factory(m.currency, rates),
         )
         self._check_teams()
-        policy.reps_by_team = {
-            t: tuple(r for r in m.reps if t in r.teams) for t in m.teams
-        }
+        policy.reps_by_team = {t: tuple(r for r in m.reps if t in r.teams) for t in m.teams}
         return policy
 
     def _ids(self, items: list[Any]) -> tuple[str, ...]:
@@ -219,7 +259,9 @@ class _Builder:
                 continue
             kind = kinds[0]
             values = getattr(s.when, kind)
-            base = dict(id=s.id, kind=kind, weight=s.weight, max_count=s.max_count, trigger=s.trigger)
+            base = dict(
+                id=s.id, kind=kind, weight=s.weight, max_count=s.max_count, trigger=s.trigger
+            )
             if kind == "page":
                 out.append(SignalMatcher(**base, pattern=glob_regex(values)))
             elif kind == "mentions":
@@ -295,7 +337,9 @@ class _Builder:
         for i, r in enumerate(self.model.routes):
             if r.team not in self.model.teams:
                 hint = did_you_mean(r.team, self.model.teams)
-                self.error(("routes", i, "team"), f"route '{r.id}' names unknown team '{r.team}'{hint}")
+                self.error(
+                    ("routes", i, "team"), f"route '{r.id}' names unknown team '{r.team}'{hint}"
+                )
             when = self._cond(r.when, ("routes", i, "when"), scope)
             reps = self._cond(r.reps, ("routes", i, "reps"), None) if r.reps is not None else None
             out.append(CompiledRoute(r, when, reps))
@@ -320,7 +364,10 @@ class _Builder:
             path = ("teams", tid)
             if team.schedule and team.schedule not in m.schedules:
                 hint = did_you_mean(team.schedule, m.schedules)
-                self.error(path + ("schedule",), f"team '{tid}' names unknown schedule '{team.schedule}'{hint}")
+                self.error(
+                    path + ("schedule",),
+                    f"team '{tid}' names unknown schedule '{team.schedule}'{hint}",
+                )
             ah = team.after_hours
             if ah is None:
                 continue
@@ -329,29 +376,49 @@ class _Builder:
                     self.error(path + ("after_hours",), "on_call needs the on-call 'team'")
                 elif ah.team not in m.teams:
                     hint = did_you_mean(ah.team, m.teams)
-                    self.error(path + ("after_hours", "team"), f"unknown on-call team '{ah.team}'{hint}")
+                    self.error(
+                        path + ("after_hours", "team"), f"unknown on-call team '{ah.team}'{hint}"
+                    )
             if ah.action == "notify" and not (ah.contact or team.contact):
                 self.error(path + ("after_hours",), "notify needs a 'contact' to tell")
         for i, rep in enumerate(m.reps):
             for j, team_id in enumerate(rep.teams):
                 if team_id not in m.teams:
                     hint = did_you_mean(team_id, m.teams)
-                    self.error(("reps", i, "teams", j), f"rep '{rep.id}' is in unknown team '{team_id}'{hint}")
+                    self.error(
+                        ("reps", i, "teams", j),
+                        f"rep '{rep.id}' is in unknown team '{team_id}'{hint}",
+                    )
 
     def _templates(self, criterion_ids: list[str]) -> dict[str, Template]:
         msgs = self.model.messages
         texts: dict[str, tuple[str, Path]] = {k: (v, ()) for k, v in DEFAULTS.items()}
-        for key in ("live", "on_call", "next_business_day", "after_hours_notify", "queued", "nurture"):
+        for key in (
+            "live",
+            "on_call",
+            "next_business_day",
+            "after_hours_notify",
+            "queued",
+            "nurture",
+        ):
             if getattr(msgs, key) is not None:
                 texts[key] = (getattr(msgs, key), ("messages", key))
         for cid, text in msgs.qualify.items():
             if cid not in criterion_ids:
-                self.error(("messages", "qualify", cid), f"no criterion '{cid}'{did_you_mean(cid, criterion_ids)}", key=True)
+                self.error(
+                    ("messages", "qualify", cid),
+                    f"no criterion '{cid}'{did_you_mean(cid, criterion_ids)}",
+                    key=True,
+                )
             texts[f"qualify.{cid}"] = (text, ("messages", "qualify", cid))
         route_ids = [r.id for r in self.model.routes]
         for rid, per_mode in msgs.routes.items():
             if rid not in route_ids:
-                self.error(("messages", "routes", rid), f"no route '{rid}'{did_you_mean(rid, route_ids)}", key=True)
+                self.error(
+                    ("messages", "routes", rid),
+                    f"no route '{rid}'{did_you_mean(rid, route_ids)}",
+                    key=True,
+                )
             for mode, text in per_mode.items():
                 texts[f"route.{rid}.{mode}"] = (text, ("messages", "routes", rid, mode))
         out = {}

@@ -20,7 +20,9 @@ class Source:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def problem(self, path: Path, message: str, severity: str = "error", key: bool = False) -> Problem:
+    def problem(
+        self, path: Path, message: str, severity: str = "error", key: bool = False
+    ) -> Problem:
         """A problem at `path`, placed at the key (key=True) or value, else the nearest parent."""
         where = self._locate(path, key)
         return Problem(self.file, where[0], where[1], message, severity)
@@ -95,3 +97,8 @@ def _scalar(node: yaml.Node) -> object:
     if isinstance(node, yaml.ScalarNode):
         return _LOADER.construct_object(node, deep=True)
     return None
+
+
+def load_yaml(text: str) -> object:
+    """Plain data from YAML text, with YAML 1.2 booleans (NO stays the text 'NO')."""
+    return yaml.load(text, Loader=_Loader)

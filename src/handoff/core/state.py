@@ -186,7 +186,10 @@ def resolve_facts(policy: Policy, state: ConversationState) -> dict[str, dict]:
                     source = facts.get("region") or facts["country"]
                     facts["territory"] = {
                         "value": territory.id,
-                        "evidence": {**source["evidence"], "note": f"from {c or ''} {r or ''}".strip()},
+                        "evidence": {
+                            **source["evidence"],
+                            "note": f"from {c or ''} {r or ''}".strip(),
+                        },
                     }
                     break
     if "product" not in facts and state.product_seen:
