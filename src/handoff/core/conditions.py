@@ -34,7 +34,7 @@ class Name:
 
 
 Scope = Mapping[str, Name] | None  # None: any name is allowed (rep attributes)
-Issue = tuple[Path, str]
+Issue = tuple[Path, str, bool]  # where, what, whether it is about the key
 
 
 class Cond:
@@ -185,14 +185,14 @@ def compile_condition(raw: Any, path: Path, scope: Scope) -> tuple[Cond, list[Is
 
 def _compile(raw: Any, path: Path, scope: Scope, issues: list[Issue]) -> Cond:
     if not isinstance(raw, dict):
-        issues.append((path, "a condition must be a mapping of name: matcher"))
+        issues.append((path, "a condition must be a mapping of name: matcher", False))
         return Always()
     parts: list[Cond] = []
     for key, value in raw.items():
         here = path + (key,)
         if key in ("any", "all"):
             if not isinstance(value, list) or not value:
-                issues.append((here, f"'{key}' takes a non-empty list of conditions"))
+                issues.append((here, f"'{key}' takes a non-empty list of conditions", False))
                 continue
             subs = tuple(_compile(v, here + (i,), scope, issues) for i, v in enumerate(value))
             parts.append(AnyOf(subs) if key == "any" else AllOf(subs))
@@ -208,14 +208,16 @@ def _leaves(name: str, raw: Any, path: Path, scope: Scope, issues: list[Issue]) 
     if scope is not None:
         if name not in scope:
             hint = did_you_mean(name, list(scope) + ["any", "all", "not"])
-            issues.append((path, f"unknown name '{name}' in condition{hint}"))
+            issues.append((path, f"unknown name '{name}' in condition{hint}", True))
             return []
         spec = scope[name]
     ops = raw if isinstance(raw, dict) else {"in" if isinstance(raw, list) else "eq": raw}
     leaves = []
     for op, operand in ops.items():
         if op not in OPERATORS:
-            issues.append((path + (op,), f"unknown operator '{op}'{did_you_mean(op, OPERATORS)}"))
+            issues.append(
+                (path + (op,), f"unknown operator '{op}'{did_you_mean(op, OPERATORS)}", True)
+            )
             continue
         checked = _operand(name, op, operand, spec, path + (op,), issues)
         if checked is not _BAD:
@@ -229,25 +231,25 @@ _BAD = object()
 def _operand(name: str, op: str, operand: Any, spec: Name, path: Path, issues: list[Issue]):
     if op == "exists":
         if not isinstance(operand, bool):
-            issues.append((path, "'exists' takes true or false"))
+            issues.append((path, "'exists' takes true or false", False))
             return _BAD
         return operand
     if op in _NUMERIC:
         if spec.is_set or isinstance(operand, bool) or not isinstance(operand, int | float):
-            issues.append((path, f"'{op}' takes a number"))
+            issues.append((path, f"'{op}' takes a number", False))
             return _BAD
         return operand
     many = op in ("in", "not_in") or spec.is_set
     items = operand if isinstance(operand, list) else [operand]
     if op in ("in", "not_in") and not isinstance(operand, list):
-        issues.append((path, f"'{op}' takes a list"))
+        issues.append((path, f"'{op}' takes a list", False))
         return _BAD
     if spec.values is not None:
         for i, item in enumerate(items):
             if str(item) not in spec.values:
                 where = path + (i,) if isinstance(operand, list) else path
                 hint = did_you_mean(str(item), spec.values) or f" (known: {one_of(spec.values)})"
-                issues.append((where, f"'{item}' is not a known {name}{hint}"))
+                issues.append((where, f"'{item}' is not a known {name}{hint}", False))
                 return _BAD
     if many:
         return frozenset(items)

@@ -111,6 +111,14 @@ def _drop(data: Any, loc: Path) -> bool:
 _REQUIRED = {"id", "team", "when", "action", "name", "segments"}
 
 
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _order(p: Problem) -> tuple[int, int]:
     return (p.line, p.column)
 
@@ -221,9 +229,7 @@ class _Builder:
                 seen.add(item.id)
 
     def _check_zone(self, zone: str, path: Path) -> None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        if not _is_zone(zone):
             self.error(path, f"unknown time zone '{zone}' (use an IANA name such as Europe/Paris)")
 
     def _fact_scope(self) -> dict[str, Name]:
@@ -236,8 +242,8 @@ class _Builder:
 
     def _cond(self, raw: Any, path: Path, scope: Scope) -> Cond:
         cond, issues = compile_condition(raw, path, scope)
-        for where, message in issues:
-            self.error(where, message)
+        for where, message, at_key in issues:
+            self.error(where, message, key=at_key)
         return cond
 
     def _words(self, items: list[str], path: Path) -> list[str]:
@@ -349,6 +355,8 @@ class _Builder:
         out = {}
         for sid, spec in self.model.schedules.items():
             zone = spec.timezone or self.model.timezone
+            if spec.timezone is None and not _is_zone(zone):
+                zone = "UTC"  # the policy's own time zone is reported already
             sched, problems = compile_schedule(
                 id=sid, timezone=zone, hours=spec.hours, holidays=spec.holidays
             )
