@@ -65,7 +65,7 @@ def load_policy(
     policy = builder.build(version, extractor)
     problems += builder.problems
     if problems:
-        raise PolicyError(sorted(set(problems), key=_order))
+        raise PolicyError(sorted(dict.fromkeys(problems), key=_order))
     policy.warnings = sorted(lint.warnings(policy, src), key=_order)
     return policy
 
