@@ -1,0 +1,53 @@
+"""Authority: who the visitor is in the buying decision ("I'm the CTO", "my boss decides")."""
+
+from __future__ import annotations
+
+import re
+
+from handoff.core.facts import AUTHORITY_VALUES, Finding
+from handoff.extract.numbers import alternation
+from handoff.extract.vocabulary import Vocabulary
+
+
+class AuthorityReader:
+    """Finds what the visitor says about their own role in the decision."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        flags = re.IGNORECASE
+        unknown = {role for role in vocab.roles.values() if role not in AUTHORITY_VALUES}
+        unknown |= {role for role, _ in vocab.authority_phrases if role not in AUTHORITY_VALUES}
+        if unknown:
+            raise ValueError(f"unknown authority values: {sorted(unknown)}")
+        self.roles = {word.lower(): role for word, role in vocab.roles.items()}
+        self.phrases = [(role, re.compile(p, flags)) for role, p in vocab.authority_phrases]
+        roles = rf"(?P<role>{alternation(vocab.roles)})\b"
+        filler = rf"(?:{vocab.title_filler_re}\s+){{0,3}}?"
+        self.titles = (
+            re.compile(
+                rf"(?:{vocab.self_re})\s+(?:(?:the|a|an)\s+)?(?:just\s+(?:an?\s+)?)?{filler}{roles}"
+                rf"(?:\s+of\s+(?!(?:a|an|the|my|our|it|this)\b)[\w&]+)?",
+                flags,
+            ),
+            re.compile(
+                rf"(?:^|(?<=[.!?,;:\n])\s*|\b(?:hi|hello|hey)\s+)(?:the\s+)?{filler}{roles}"
+                rf"(?:\s+of\s+[\w&]+(?:\s+[\w&]+)?)?(?:\s+(?:at|@|for)\s+\S+)?\s+here\b",
+                flags,
+            ),
+        )
+
+    def read(self, text: str) -> list[Finding]:
+        """Authority statements in `text`, in text order (the last one is the one meant)."""
+        found: list[Finding] = []
+        for role, pattern in self.phrases:
+            for m in pattern.finditer(text):
+                self._add(found, role, text, m.start(), m.end())
+        for pattern in self.titles:
+            for m in pattern.finditer(text):
+                self._add(found, self.roles[m["role"].lower()], text, m.start(), m.end())
+        return sorted(found, key=lambda f: f.start)
+
+    def _add(self, found: list[Finding], role: str, text: str, start: int, end: int) -> None:
+        while start < end and text[start].isspace():
+            start += 1
+        if not any(start < f.end and f.start < end for f in found):
+            found.append(Finding("authority", role, text[start:end], start, end))

@@ -1,0 +1,75 @@
+"""Numbers as people type them: "50,000", "1.250.000,00", "2.5k", "twenty-five thousand"."""
+
+from __future__ import annotations
+
+import re
+
+from handoff.extract.vocabulary import Vocabulary
+
+DIGITS_RE = (
+    r"(?<![\w.,/])(?:\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+    r"|\d+(?:[.,]\d+)?)(?![\d])"
+)
+_SEPARATORS = re.compile(r"[,. \u00a0\u202f]")
+
+
+def alternation(words) -> str:
+    """A regex alternation of `words`, longest first, each escaped."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def parse_digits(text: str) -> float:
+    """The value of a digit string with either thousands convention ("50.000" is 50000)."""
+    last = max(text.rfind(","), text.rfind("."))
+    if last < 0:
+        return float(_SEPARATORS.sub("", text))
+    kinds = {c for c in text if c in ",."}
+    single = len(kinds) == 1 and text.count(text[last]) == 1
+    if len(kinds) == 2 or (single and len(text) - last - 1 != 3):
+        return float(_SEPARATORS.sub("", text[:last]) + "." + text[last + 1 :])
+    return float(_SEPARATORS.sub("", text))
+
+
+class Numbers:
+    """Number patterns and their values for one vocabulary."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.words = {**vocab.units, **vocab.tens, **vocab.scales, **vocab.fuzzy}
+        scales = alternation(vocab.scales)
+        word = rf"\b(?:{alternation({**vocab.units, **vocab.tens, **vocab.scales})})\b"
+        fuzzy = rf"\b(?:an?\s+)?(?:{alternation(vocab.fuzzy)})(?:\s+of)?\s+(?=(?:{scales})\b)"
+        article = rf"\b(?:(?:{vocab.half_re})\s+)?an?\s+(?=(?:{scales})\b)"
+        half = rf"an?\s+(?:{vocab.half_re})\b"
+        words = rf"(?:{fuzzy}|{article})?{word}(?:(?:\s+and\s+|[\s-]+)(?:{half}|{word}))*"
+        self.number_re = rf"(?:{DIGITS_RE}|{words})"
+        self.magnitude_re = rf"\s?(?:{alternation(vocab.magnitudes)})\b"
+        self._token = re.compile(r"[a-z]+")
+        self._half = re.compile(vocab.half_re, re.IGNORECASE)
+        self._magnitudes = {k.lower(): v for k, v in vocab.magnitudes.items()}
+
+    def value(self, number: str, magnitude: str | None = None) -> float:
+        """The value of a matched number and its optional magnitude ("k", "million")."""
+        if number[0].isdigit():
+            result = parse_digits(number)
+        else:
+            result = self._words_value(number)
+        if magnitude:
+            result *= self._magnitudes[magnitude.strip().lower()]
+        return result
+
+    def _words_value(self, text: str) -> float:
+        total, current = 0.0, 0.0
+        for token in self._token.findall(text.lower()):
+            if self._half.fullmatch(token):
+                current += 0.5
+            elif token in self.vocab.scales:
+                scale = self.vocab.scales[token]
+                if scale < 1000:
+                    current = (current or 1) * scale
+                else:
+                    total += (current or 1) * scale
+                    current = 0.0
+            elif token in self.words:
+                current += self.words[token]
+        return total + current

@@ -1,0 +1,47 @@
+"""Where numbers must not be read (phone numbers, "24/7", "20%") and where a clause ends."""
+
+from __future__ import annotations
+
+import re
+
+_BLOCKED = re.compile(
+    r"(?<![\w.,])\+?\(?\d{2,4}\)?(?:[\s.-]\(?\d{2,5}\)?){2,5}(?!\w)"
+    r"|\+\d[\d\s().-]{6,}\d"
+    r"|\b\d+\s*/\s*\d+\b"
+    r"|\d+(?:[.,]\d+)?\s*(?:%|percent\b)"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+    r"|\b\d{1,2}:\d{2}\b"
+    r"|\S+@\S+|https?://\S+|www\.\S+",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;](?:\s|$)|\n|\s[-–—]\s|\bbut\b|\bhowever\b|\balso\b|\band\s+(?=(?:i|we)\b)"
+    r"|,\s+(?=(?:i|we|i'd|we'd|i'm|we're|i'll|we'll)\b)",
+    re.IGNORECASE,
+)
+
+
+def blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of text that look like numbers but are not quantities."""
+    return [m.span() for m in _BLOCKED.finditer(text)]
+
+
+def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps any of `spans`."""
+    return any(start < b and a < end for a, b in spans)
+
+
+def clause_before(text: str, pos: int, width: int) -> str:
+    """Up to `width` characters before `pos`, cut at the start of the clause."""
+    window = text[max(0, pos - width) : pos]
+    cut = None
+    for cut in _CLAUSE_BREAK.finditer(window):
+        pass
+    return window[cut.end() :] if cut else window
+
+
+def clause_after(text: str, pos: int, width: int) -> str:
+    """Up to `width` characters after `pos`, cut at the end of the clause."""
+    window = text[pos : pos + width]
+    cut = _CLAUSE_BREAK.search(window)
+    return window[: cut.start()] if cut else window

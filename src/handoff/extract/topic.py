@@ -1,0 +1,27 @@
+"""Which fact a bot question asks for ("What budget do you have in mind?" -> "budget")."""
+
+from __future__ import annotations
+
+import re
+
+from handoff.extract.vocabulary import Vocabulary
+
+_QUESTION = re.compile(r"[^.!?\n]*\?")
+
+
+class TopicReader:
+    """Classifies a bot message by the fact its (last) question asks for."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.topics = [(name, re.compile(p, re.IGNORECASE)) for name, p in vocab.topics]
+
+    def read(self, text: str) -> str | None:
+        """The fact asked for by the last question in `text` (or by `text` if it has none)."""
+        questions = _QUESTION.findall(text)
+        question = questions[-1] if questions else text
+        best: tuple[int, str] | None = None
+        for name, pattern in self.topics:
+            m = pattern.search(question)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), name)
+        return best[1] if best else None
