@@ -13,9 +13,6 @@ import handoff
 from handoff.cli.render import render_decision
 from handoff.core.events import EventError
 
-err = Console(stderr=True)
-
-
 def check(
     policy: Annotated[Path, typer.Argument(help="The policy file to validate.")],
 ) -> None:
@@ -50,7 +47,7 @@ def simulate(
         loaded = handoff.load_policy(_read(policy), file=str(policy))
     except handoff.PolicyError as exc:
         for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False)
+            typer.echo(str(problem), err=True)
         raise typer.Exit(1) from None
     events = _conversation(conversation)
     roster = _json_file(roster_state, "roster state") if roster_state else None
@@ -89,5 +86,5 @@ def _conversation(path: Path) -> list:
 
 
 def _fail(message: str):
-    err.print(message, markup=False, highlight=False)
+    typer.echo(message, err=True)
     raise typer.Exit(2)
