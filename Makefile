@@ -14,7 +14,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m handoff.demo_cli
+	$(BIN)/handoff check examples/policy.yaml
+	@for f in examples/conversations/*.json; do \
+	  case $$f in *.roster.json) continue;; esac; \
+	  roster=$${f%.json}.roster.json; \
+	  echo; echo "== $$f"; \
+	  if [ -f $$roster ]; then extra="--roster-state $$roster"; else extra=""; fi; \
+	  $(BIN)/handoff simulate --policy examples/policy.yaml $$extra $$f || exit 1; \
+	done
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
