@@ -53,7 +53,12 @@ ENGLISH = Vocabulary(
     ),
     not_budget_re=(
         r"raised?|raising|revenue|revenues|funding|valuation|valued|arr|mrr|turnover|salary"
-        r"|salaries|earn|earned|earns|profit|series\s+[a-d]|seed|loan|lost|saved|save"
+        r"|salaries|earn|earned|earns|profit|series\s+[a-d]|seed|loan|lost|saved|save|previous"
+        r"|previously|used\s+to|charged|in\s+sales|sales|fine|fined|round"
+    ),
+    not_budget_after_re=(
+        r"(?:in\s+|of\s+)?(?:revenue|revenues|sales|arr|mrr|funding|valuation|turnover|profit"
+        r"|raised|in\s+the\s+bank|salary)"
     ),
     unit_price_re=(
         r"\s*(?:/|\bper\b|\ba\b|\ban\b|\beach\b)\s*(?:user|seat|licen[cs]e|head|person|agent|rep"
@@ -114,31 +119,34 @@ ENGLISH = Vocabulary(
         r"|right\s+away|straight\s+away|urgent(?:ly)?|by\s+(?:today|tonight|eod|end\s+of\s+day)"
         r"|need(?:ed)?\s+(?:it|this|something|a\s+solution)\s+(?:yesterday|now|right\s+now)"
         r"|(?:start|go\s+live|get\s+started|sign|buy|move)\s+(?:today|now|right\s+now)"
-        r"|this\s+(?:very\s+)?week|within\s+days"
+        r"|within\s+days"
     ),
     no_timeline_re=(
         r"no\s+(?:real\s+|big\s+|particular\s+|set\s+|fixed\s+|hard\s+|specific\s+|firm\s+)?"
         r"(?:rush|hurry|timeline|time\s*line|time\s*frame|timeframe|deadline|urgency)"
         r"|just\s+(?:looking|browsing|researching|exploring|curious|window\s+shopping"
-        r"|kicking\s+the\s+tires|poking\s+around|checking\s+things\s+out)(?!\s+(?:for|into|at|to)\b)"
+        r"|kicking\s+the\s+tires|poking\s+around|checking\s+things\s+out)"
+        r"(?!\s+(?:into|at|to)\b|\s+for\s+(?!now\b|the\s+moment\b))"
         r"|not\s+in\s+(?:a|any)\s+(?:big\s+|real\s+|particular\s+)?(?:rush|hurry)"
         r"|nothing\s+urgent|not\s+urgent|no\s+immediate\s+(?:plans?|need)"
         r"|not\s+(?:buying|ready\s+to\s+buy|planning\s+to\s+buy)(?:\s+(?:yet|anytime\s+soon))?"
         r"|(?:not|no)\s+(?:sure\s+)?when\s+(?:we'?ll|we\s+will)\s+(?:buy|decide)"
         r"|no\s+plans?\s+to\s+(?:buy|purchase)"
     ),
-    soon_before_re=r"in|within|inside|over|during",
+    soon_before_re=r"in|within|inside",
     duration_after_re=r"from\s+now|out|time|tops|max|or\s+so|or\s+sooner|away",
     timeline_re=(
-        r"timeline|time\s*line|timeframe|time\s+frame|horizon|window|deadline|decide|decision"
+        r"timeline|time\s*line|timeframe|time\s+frame|horizon|window|deadline|decide"
+        r"|decision(?![- ]?maker)"
         r"|go\s+live|go-live|launch|start|purchase|buy|sign|roll\s*out|implement|deploy"
         r"|switch|migrate|ready|looking\s+at|target(?:ing)?|aiming|plan(?:ning)?"
     ),
     past_re=(
         r"ago|since|last|back|was|were|did|had|started|signed|joined|bought|launched"
         r"|founded|met|spoke|talked|called|used|tried|emailed|renewed|ended|expired|past"
-        r"|previous|previously|been"
+        r"|previous|previously|been|as\s+of|grown|grew"
     ),
+    past_after_re=r"ago|were|was|did|had|went|came\s+in|last\s+year",
     this_re=r"this|the\s+current|current|the\s+rest\s+of\s+the|rest\s+of\s+the|within\s+the",
     next_re=r"next|the\s+next|the\s+coming|coming|the\s+following|following",
     start_re=(
@@ -198,7 +206,9 @@ ENGLISH = Vocabulary(
         ("influencer", r"\babove\s+my\s+pay\s*grade"),
         ("influencer", r"\bi\s+(?:don'?t|do\s+not|can'?t|cannot)\s+(?:make\s+the\s+(?:final\s+)?"
                        r"(?:call|decision)|sign\s+off|approve|decide|have\s+the\s+final\s+say)"),
-        ("influencer", rf"\b(?:my|our|the)\s+{_SUPERIOR}(?:\s+\w+){{0,2}}?\s+(?:decides?"
+        ("influencer", rf"\b(?:(?:my|our|the)\s+)?{_SUPERIOR}(?:\s+(?!(?:i|we|and)\b)\w+){{0,2}}?"
+                       r"\s+(?:decides?|(?:hasn'?t|has\s+not|haven'?t|still\s+(?:needs?|has)\s+to)"
+                       r"\s+(?:signed\s+off|approved|sign\s+off|approve)"
                        r"|will\s+decide|would\s+decide|makes?\s+the\s+(?:final\s+)?(?:call|decision)"
                        r"|has\s+(?:the\s+)?(?:final\s+say|last\s+word)|signs?\s+off|approves?"
                        r"|(?:needs?|has|have)\s+to\s+(?:approve|sign\s+off|sign|decide|okay|ok)"
@@ -236,7 +246,9 @@ ENGLISH = Vocabulary(
                            r"|tools|software|spend|budgets?)\b"),
         ("decision_maker", r"\b(?:it'?s|its|that'?s)\s+(?:ultimately\s+)?my\s+(?:call|decision)\b"),
         ("decision_maker", r"\b(?:the\s+)?(?:final\s+)?(?:decision|call|say)\s+is\s+mine\b"),
-        ("decision_maker", r"\bi\s+(?:make|have|get|own)\s+the\s+(?:final\s+|last\s+)?"
+        ("decision_maker", r"\b(?:the\s+)?(?:final\s+)?decision[- ]?maker\s+(?:is|would\s+be"
+                           r"|will\s+be)\s+me\b"),
+        ("decision_maker", r"\bi\s+(?:make|have|get|own)\s+(?:the\s+)?(?:final\s+|last\s+)?"
                            r"(?:call|decision|say|word)\b"),
         ("decision_maker", r"\bi(?:'m|\s+am)\s+the\s+one\s+(?:who|that)\s+(?:decides|signs|approves"
                            r"|makes\s+the\s+(?:call|decision)|holds\s+the\s+budget)"),
@@ -280,14 +292,16 @@ ENGLISH = Vocabulary(
     ),
     users_after_re=(
         r"who|that|will|would|'d|need|needs|using|use|on\s+(?:my|the|our)|in\s+(?:my|the|our)"
-        r"\s+(?:\w+\s+)?(?:team|department|dept|group)|at\s+the|to\s+use|to\s+get|attending"
-        r"|signed|logged|registered|came|showed|in\s+the\s+room|on\s+the\s+call"
+        r"\s+(?:\w+\s+)?(?:team|department|dept|group)|at\s+the\s+(?:event|conference|webinar"
+        r"|meeting|workshop|demo|training)|to\s+use|to\s+get|attending"
+        r"|signed|logged|registered|came|showed|in\s+the\s+room|on\s+the\s+call|attended"
     ),
     subset_before_re=(
-        r"(?:for|to)\s*$|(?:my|his|her|sales|support|marketing|engineering|dev|it|ops|cs"
+        r"(?<!grown\s)(?<!grew\s)(?:for|to)\s*$|(?:my|his|her|sales|support|marketing|engineering|dev|it|ops|cs"
         r"|success|product|design|finance|hr|legal|data|qa)\s+team\s+(?:of|is|has)\s*$"
         r"|i\s+(?:manage|lead|run|have)\s+(?:a\s+team\s+of\s*)?$|about\s+how\s*$"
     ),
+    size_past_re=r"had|were|was|used\s+to\s+(?:have|be)|previous|last\s+year",
     alone_re=r"just\s+me|only\s+me|just\s+myself|me\s+myself\s+and\s+i|solo|one[- ]man\s+band",
     topics=(
         ("budget", r"budg?j?e?t|spend|price\s+range|invest|afford|how\s+much|allocated|ballpark"

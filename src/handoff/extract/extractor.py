@@ -40,7 +40,7 @@ class RuleExtractor:
         taken = blocked_spans(text)
         found = self.timeline.read(text, at, asked)
         taken += [(f.start, f.end) for f in found]
-        sizes = self.size.read(text, None if asked == "budget" else asked, taken)
+        sizes = self.size.read(text, None, taken)
         money = self.money.read(text, asked, taken + [(f.start, f.end) for f in sizes])
         if asked == "company_size":
             sizes = self.size.read(text, asked, taken + [(f.start, f.end) for f in money])

@@ -53,6 +53,7 @@ class MoneyReader:
         )
         self.budget = re.compile(rf"\b(?:{vocab.budget_re})\b", re.IGNORECASE)
         self.not_budget = re.compile(rf"\b(?:{vocab.not_budget_re})\b", re.IGNORECASE)
+        self.not_budget_after = re.compile(rf"\s*(?:{vocab.not_budget_after_re})\b", re.I)
         self.unit_price = re.compile(vocab.unit_price_re, re.IGNORECASE)
         self.period = re.compile(vocab.period_re, re.IGNORECASE)
         self.count_noun = re.compile(rf"\s*(?:{vocab.count_nouns_re})\b", re.IGNORECASE)
@@ -89,7 +90,9 @@ class MoneyReader:
             return None
         if currency is None and not self._plain_budget(text, start, end, value, match, asked):
             return None
-        if self.not_budget.search(clause_before(text, start, 40)):
+        if self.not_budget.search(clause_before(text, start, 40)) or self.not_budget_after.match(
+            text, end
+        ):
             return None
         rate = self.rates.get(currency or self.currency)
         if rate is None:
@@ -122,6 +125,8 @@ class MoneyReader:
         digits = match.group("cn") or match.group("an")
         has_magnitude = any(match.group(p + "m") for p in _PARTS)
         if not has_magnitude and digits.isdigit() and 1990 <= value <= 2100:
+            return False
+        if not has_magnitude and not digits[0].isdigit() and value < 100:
             return False
         if self.budget.search(clause_before(text, start, 60)):
             return True

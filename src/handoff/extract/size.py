@@ -36,13 +36,14 @@ class SizeReader:
             flags,
         )
         self.users_after = re.compile(rf"\s*(?:{vocab.users_after_re})", flags)
+        self.past = re.compile(rf"\b(?:{vocab.size_past_re})\b", flags)
         self.subset_before = re.compile(rf"(?:{vocab.subset_before_re})", flags)
         self.headcount = re.compile(
             rf"\b(?:{vocab.headcount_re})\s*(?:is|of|:|=|at|sits\s+at|right\s+now|currently"
             r"|now|\s)*\s*$",
             flags,
         )
-        self.team_of = re.compile(r"\bteam\s+of\s*$", flags)
+        self.team_of = re.compile(rf"\b(?:{vocab.company_re})\s+of\s*$", flags)
         self.bare_after = re.compile(rf"\s*(?:[^\w\s]|$|(?:{vocab.bare_after_re})\b)", flags)
         self.alone = re.compile(rf"\b(?:{vocab.alone_re})\b", flags)
         self.few_of_us = re.compile(rf"\bjust\s+(?:the\s+)?(?P<n>{n})\s+of\s+us\b", flags)
@@ -79,7 +80,7 @@ class SizeReader:
         noun = self.noun.match(text, m.end())
         if noun and self.users_after.match(text, noun.end()):
             return None
-        if self.subset_before.search(before):
+        if self.subset_before.search(before) or self.past.search(before):
             return None
         if noun and (noun["staff"] or noun["co"]):
             return m.start(), noun.end()

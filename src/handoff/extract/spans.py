@@ -15,7 +15,7 @@ _BLOCKED = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[.!?;](?:\s|$)|\n|\s[-–—]\s|\bbut\b|\bhowever\b|\balso\b|\band\s+(?=(?:i|we)\b)"
+    r"[.!?;](?:\s|$)|\n|\bbut\b|\bhowever\b|\balso\b|\band\s+(?=(?:i|we)\b)"
     r"|,\s+(?=(?:i|we|i'd|we'd|i'm|we're|i'll|we'll)\b)",
     re.IGNORECASE,
 )

@@ -61,6 +61,7 @@ class TimelineReader:
             rf"\b(?P<by>{vocab.by_re})\s+(?P<wd>{alternation(vocab.weekdays)})\b", flags
         )
         self.past = re.compile(rf"\b(?:{vocab.past_re})\b", flags)
+        self.past_after = re.compile(rf"\b(?:{vocab.past_after_re})\b", flags)
         self.context = re.compile(rf"\b(?:{vocab.timeline_re})", flags)
         self.not_duration = re.compile(rf"\s*(?:{vocab.not_duration_after_re})\b", flags)
         self.this = re.compile(rf"(?:{vocab.this_re})$", flags)
@@ -99,7 +100,12 @@ class TimelineReader:
 
     def _in_past(self, text: str, m: re.Match) -> bool:
         before = clause_before(text, m.start(), 30)
-        return bool(self.past.search(before) or self.past.match(clause_after(text, m.end(), 8), 1))
+        return bool(self.past.search(before) or self.past_after.search(clause_after(text, m.end(), 25)))
+
+    def _context(self, text: str, m: re.Match) -> bool:
+        """Whether the clause around `m` talks about deciding, buying or starting."""
+        before = clause_before(text, m.start(), 40)
+        return bool(self.context.search(before) or self.context.match(text, m.end() + 1))
 
     def _iso(self, m: re.Match, today: date, bare: bool, text: str) -> date | None:
         try:
@@ -139,6 +145,8 @@ class TimelineReader:
                 return None
             offset = 1 if rel and not self.this.match(rel) else 0
             unit = self.vocab.generic_periods[m["unit"].lower()]
+            if unit == "week" and not (bare or self._context(text, m)):
+                return None
             return pick(period_of(unit, today, offset), where, today)
         if m["year"]:
             if not (mod or bare) or (m["y"] or m["ny"] or m["ty"]):
@@ -168,10 +176,8 @@ class TimelineReader:
     def _duration(self, m: re.Match, today: date, bare: bool, text: str) -> date | None:
         if self.not_duration.match(text, m.end()):
             return None
-        if not (m["pre"] or m["rel"] or m["after"] or bare):
-            before = clause_before(text, m.start(), 40)
-            if not (self.context.search(before) or self.context.match(text, m.end() + 1)):
-                return None
+        if not (m["pre"] or m["rel"] or m["after"] or bare or self._context(text, m)):
+            return None
         if m["f"]:
             words = m["f"].lower().split()
             amount = next(self.fuzzy[w] for w in reversed(words) if w in self.fuzzy)

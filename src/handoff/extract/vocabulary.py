@@ -30,6 +30,7 @@ class Vocabulary:
     between_re: str
     budget_re: str
     not_budget_re: str
+    not_budget_after_re: str
     unit_price_re: str
     period_re: str
     count_nouns_re: str
@@ -50,6 +51,7 @@ class Vocabulary:
     duration_after_re: str
     timeline_re: str
     past_re: str
+    past_after_re: str
     this_re: str
     next_re: str
     start_re: str
@@ -71,5 +73,6 @@ class Vocabulary:
     users_after_re: str
     subset_before_re: str
     alone_re: str
+    size_past_re: str
     # bot questions
     topics: tuple[tuple[str, str], ...]
