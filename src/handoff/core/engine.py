@@ -25,6 +25,7 @@ from handoff.core.state import (
     says_no_timeline,
 )
 
+DERIVED_FACTS = ("deal_size", "territory", "product", "region")
 MODE_WORDS = {
     "live": "live",
     "on_call": "to the on-call team",
@@ -137,10 +138,39 @@ def decide_events(
     state = ConversationState()
     for index, event in enumerate(events):
         apply_event(policy, state, event)
-        if assess(policy, state, trace=False).action == "handoff":
+        if could_hand_off(policy, state) and assess(policy, state, trace=False).action == "handoff":
             return evaluate(policy, state, roster, event.at, index)
     last = events[-1].at if events else at
     return evaluate(policy, state, roster, last, len(events) - 1 if events else None)
+
+
+def could_hand_off(policy: Policy, state: ConversationState) -> bool:
+    """A cheap, exact gate: False only when no segment could hand off in this state.
+
+    A handoff needs a trigger, or every criterion of a segment met (so every fact it
+    reads known) and an intent score at or above that segment's threshold.
+    """
+    score = 0.0
+    for signal in policy.signals:
+        count = state.counts.get(signal.id)
+        if count:
+            if signal.trigger:
+                return True
+            score += signal.points(count)
+    for segment in policy.segments:
+        if score >= segment.spec.intent_threshold and all(
+            _may_know(state, c.fact) for c in segment.criteria
+        ):
+            return True
+    return False
+
+
+def _may_know(state: ConversationState, fact: str) -> bool:
+    for source in (state.slots, state.identity, state.said):
+        entry = source.get(fact)
+        if entry is not None and entry["value"] is not None:
+            return True
+    return fact in DERIVED_FACTS
 
 
 def _show(value: Any) -> str:

@@ -56,7 +56,7 @@ def parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         at = value
     elif isinstance(value, str):
-        at = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
+        at = datetime.fromisoformat(value.strip().upper())
     else:
         raise ValueError("must be an RFC 3339 time such as 2026-03-03T15:00:00Z")
     return at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from handoff.core.compiled import Policy
-from handoff.core.events import Event, EventError, format_time
+from handoff.core.events import Event, EventError
 from handoff.core.facts import AUTHORITY_VALUES, FACT_NAMES, NO_TIMELINE
 from handoff.core.signals import url_path
 
@@ -34,8 +34,6 @@ class ConversationState:
     source: dict[str, str] = field(default_factory=dict)
     city: str | None = None
     notes: list[str] = field(default_factory=list)
-    first_at: str | None = None
-    last_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The state as JSON."""
@@ -51,11 +49,7 @@ def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:
     """Fold one event into the state (mutates it); raises EventError on bad slot values."""
     index = state.events
     state.events += 1
-    stamp = format_time(event.at)
-    state.first_at = state.first_at or stamp
-    state.last_at = stamp
-    handler = _HANDLERS[event.type]
-    handler(policy, state, event, index)
+    _HANDLERS[event.type](policy, state, event, index)
 
 
 def _message(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
