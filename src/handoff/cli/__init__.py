@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from handoff.cli import policy as policy_commands
+from handoff.cli import service as service_commands
 
 app = typer.Typer(
     help="handoff: decide when a chatbot conversation deserves a person, and explain why.",
@@ -13,3 +14,6 @@ app = typer.Typer(
 )
 app.command("check")(policy_commands.check)
 app.command("simulate")(policy_commands.simulate)
+app.command("serve")(service_commands.serve)
+app.add_typer(service_commands.db, name="db")
+app.add_typer(service_commands.keys, name="keys")

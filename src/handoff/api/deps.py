@@ -1,0 +1,83 @@
+"""Dependencies of the routers: the services, a session, and the caller's scope checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+
+from handoff.api.errors import ApiError
+from handoff.api.metrics import Metrics
+from handoff.auth import KeyCache, Principal
+from handoff.handling import Handler
+from handoff.policy_store import PolicyBook
+from handoff.settings import Settings
+
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer hk_...`")
+
+
+@dataclass
+class Services:
+    """Everything the routers use, built once by create_app."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    book: PolicyBook
+    handler: Handler
+    keys: KeyCache
+    metrics: Metrics
+
+
+def get_services(request: Request) -> Services:
+    """The app's services."""
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    """A session for one request; the route owns its transaction."""
+    with services.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+class Scope:
+    """The rule a route carries: which key scope may call it (admin: all; None: anyone)."""
+
+    def __init__(self, needed: str | None) -> None:
+        self.needed = needed
+
+    async def __call__(
+        self,
+        services: ServicesDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal | None:
+        """The caller, when their key covers this route's scope."""
+        if self.needed is None:
+            return None
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise ApiError(401, "unauthorized", "send an API key: Authorization: Bearer <key>")
+        token = credentials.credentials
+        hit, principal = services.keys.cached(token)
+        if not hit:
+            principal = await run_in_threadpool(services.keys.principal, services.sessions, token)
+        if principal is None:
+            raise ApiError(401, "unauthorized", "unknown or revoked API key")
+        if not principal.may(self.needed):
+            raise ApiError(403, "forbidden", f"this route needs a key with scope '{self.needed}'")
+        return principal
+
+
+Public = Annotated[None, Depends(Scope(None))]
+Ingest = Annotated[Principal, Depends(Scope("ingest"))]
+Reader = Annotated[Principal, Depends(Scope("read"))]
+Admin = Annotated[Principal, Depends(Scope("admin"))]

@@ -1,0 +1,132 @@
+"""Handoffs: list and read them (the whole packet), accept, reassign, record a response, close."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from handoff import lifecycle
+from handoff.api.deps import Admin, Reader, ServicesDep, SessionDep
+from handoff.api.views import handoff_summary
+from handoff.db.conversations import events_of, get_conversation, get_decision
+from handoff.db.engine import writing
+from handoff.db.handoffs import get_handoff, list_handoffs
+from handoff.errors import NotFound
+
+router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
+Status = Literal["queued", "offered", "accepted", "closed"]
+
+
+class Reassign(BaseModel):
+    """To a rep, or back to routing (`rep` null), always with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+    rep: str | None = None
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class Close(BaseModel):
+    """How the handoff ended."""
+
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal[lifecycle.OUTCOMES]
+
+
+@router.get("")
+def list_all(
+    who: Reader,
+    session: SessionDep,
+    status: Status | None = None,
+    team: str | None = None,
+    rep: str | None = None,
+    priority: str | None = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[
+        int | None, Query(description="Only handoffs with a lower id (paging).")
+    ] = None,
+) -> dict:
+    """Handoffs matching the filters, newest first."""
+    rows = list_handoffs(
+        session,
+        status=status,
+        team=team,
+        rep=rep,
+        priority=priority,
+        since=since,
+        limit=limit,
+        before_id=before,
+    )
+    return {"handoffs": [handoff_summary(h) for h in rows]}
+
+
+@router.get("/{handoff_id}")
+def packet(handoff_id: int, who: Reader, session: SessionDep) -> dict:
+    """The packet: transcript, source, facts with evidence, qualification, intent, trace."""
+    handoff = get_handoff(session, handoff_id)
+    if handoff is None:
+        raise NotFound(f"no handoff {handoff_id}")
+    decision = get_decision(session, handoff.decision_id).body
+    state = get_conversation(session, handoff.conversation_id).state
+    events = events_of(session, handoff.conversation_id)
+    transcript = [
+        {"at": e.body["at"], "role": e.body["role"], "text": e.body["text"]}
+        for e in events
+        if e.body["type"] == "message"
+    ]
+    source = state.get("source", {})
+    return {
+        **handoff_summary(handoff),
+        "transcript": transcript,
+        "notes": state.get("notes", []),
+        "source": source,
+        "campaign": source.get("utm_campaign"),
+        "facts": decision["facts"],
+        "qualification": decision["qualification"],
+        "intent": decision["intent"],
+        "reason": decision["reason"],
+        "trace": decision["trace"],
+        "steps": decision["steps"],
+        "policy": decision["policy"],
+        "decision": decision,
+        "log": handoff.log,
+    }
+
+
+@router.post("/{handoff_id}/accept")
+def accept(handoff_id: int, who: Admin, session: SessionDep) -> dict:
+    """The rep accepts the handoff."""
+    with writing(session):
+        handoff = lifecycle.accept(session, handoff_id, datetime.now(UTC))
+    return handoff_summary(handoff)
+
+
+@router.post("/{handoff_id}/reassign")
+def reassign(
+    handoff_id: int, body: Reassign, who: Admin, session: SessionDep, services: ServicesDep
+) -> dict:
+    """Offer the handoff to another rep, or route it again without the current one."""
+    with writing(session):
+        handoff = lifecycle.reassign(
+            session, services.book, handoff_id, body.rep, body.reason, datetime.now(UTC)
+        )
+    return handoff_summary(handoff)
+
+
+@router.post("/{handoff_id}/responded")
+def responded(handoff_id: int, who: Admin, session: SessionDep) -> dict:
+    """Record the rep's first response to the visitor."""
+    with writing(session):
+        handoff = lifecycle.responded(session, handoff_id, datetime.now(UTC))
+    return handoff_summary(handoff)
+
+
+@router.post("/{handoff_id}/close")
+def close(handoff_id: int, body: Close, who: Admin, session: SessionDep) -> dict:
+    """Close the handoff with an outcome."""
+    with writing(session):
+        handoff = lifecycle.close(session, handoff_id, body.outcome, datetime.now(UTC))
+    return handoff_summary(handoff)

@@ -1,0 +1,5 @@
+"""The store: SQLAlchemy models, engine and session factories, queries that never commit."""
+
+from handoff.db.engine import make_engine, make_sessionmaker, writing
+
+__all__ = ["make_engine", "make_sessionmaker", "writing"]

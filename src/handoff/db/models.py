@@ -1,0 +1,174 @@
+"""The tables: conversations and their folded state, events, decisions, handoffs, roster, keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON()
+OPEN_STATUSES = ("offered", "accepted")
+
+
+class When(TypeDecorator):
+    """A UTC time, aware on the way out on every store (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 hash is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(When)
+    revoked_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class PolicyVersion(Base):
+    """One published version of the policy; the highest version is live."""
+
+    __tablename__ = "policy_versions"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class Conversation(Base):
+    """A conversation and its state folded over every event so far."""
+
+    __tablename__ = "conversations"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(Json)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_decision_id: Mapped[int | None] = mapped_column(Id)
+    created_at: Mapped[datetime] = mapped_column(When)
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class Event(Base):
+    """One event as received, with the hash that makes a retry recognisable."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("conversation_id", "event_id", name="uq_events_event_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str | None] = mapped_column(String(200))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+    at: Mapped[datetime] = mapped_column(When)
+    received_at: Mapped[datetime] = mapped_column(When)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+
+
+Index("ix_events_conversation_seq", Event.conversation_id, Event.seq, unique=True)
+
+
+class Decision(Base):
+    """A decision of the engine (CONTRACT §4), with the policy version that made it."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    event_seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str | None] = mapped_column(String(32))
+    policy_version: Mapped[int] = mapped_column(ForeignKey("policy_versions.version"))
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class Handoff(Base):
+    """The one handoff of a conversation, its state and its timestamps."""
+
+    __tablename__ = "handoffs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), unique=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(32))
+    team: Mapped[str | None] = mapped_column(String(100))
+    rep: Mapped[str | None] = mapped_column(String(100))
+    priority: Mapped[str] = mapped_column(String(32))
+    route: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    reassignments: Mapped[int] = mapped_column(Integer, default=0)
+    log: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    created_at: Mapped[datetime] = mapped_column(When, index=True)
+    offered_at: Mapped[datetime | None] = mapped_column(When)
+    accepted_at: Mapped[datetime | None] = mapped_column(When)
+    first_response_at: Mapped[datetime | None] = mapped_column(When)
+    closed_at: Mapped[datetime | None] = mapped_column(When)
+
+
+Index("ix_handoffs_rep_status", Handoff.rep, Handoff.status)
+Index("ix_handoffs_team_status", Handoff.team, Handoff.status)
+
+
+class Rep(Base):
+    """A rep of the roster, in rotation order, with availability."""
+
+    __tablename__ = "reps"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    teams: Mapped[list[str]] = mapped_column(Json, default=list)
+    seniority: Mapped[str | None] = mapped_column(String(50))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    weight: Mapped[float | None] = mapped_column()
+    attributes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    availability: Mapped[str] = mapped_column(String(16), default="online")
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class TeamCursor(Base):
+    """A team's round-robin position; its row is the lock taken while assigning in the team."""
+
+    __tablename__ = "team_cursors"
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_rep: Mapped[str | None] = mapped_column(String(100))
