@@ -1,0 +1,1 @@
+"""Integrations: one module per vendor on a small base (see base.py)."""
