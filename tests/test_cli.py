@@ -180,3 +180,11 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run("simulate", "--policy", str(POLICY), str(tmp_path / "nope.json"))
     assert result.returncode == 2
     assert "cannot read" in result.stderr
+
+
+def test_schema_slots_prints_a_json_schema() -> None:
+    result = run("schema", "slots", "--policy", str(POLICY))
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    assert schema["properties"]["authority"]["enum"] == ["decision_maker", "influencer", "user"]

@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.command("check")(policy_commands.check)
 app.command("simulate")(policy_commands.simulate)
+app.add_typer(policy_commands.schema, name="schema")
 app.command("serve")(service_commands.serve)
 app.add_typer(service_commands.db, name="db")
 app.add_typer(service_commands.keys, name="keys")

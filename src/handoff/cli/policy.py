@@ -12,6 +12,7 @@ from rich.console import Console
 import handoff
 from handoff.cli.render import render_decision
 from handoff.core.events import EventError
+from handoff.core.slots_schema import slots_schema
 
 def check(
     policy: Annotated[Path, typer.Argument(help="The policy file to validate.")],
@@ -43,12 +44,7 @@ def simulate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
 ) -> None:
     """The decision a conversation gets: its first handoff, else the one after its last event."""
-    try:
-        loaded = handoff.load_policy(_read(policy), file=str(policy))
-    except handoff.PolicyError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(1) from None
+    loaded = _load(policy)
     events = _conversation(conversation)
     roster = _json_file(roster_state, "roster state") if roster_state else None
     try:
@@ -61,6 +57,27 @@ def simulate(
         typer.echo(decision.to_json(indent=2))
     else:
         render_decision(Console(), decision)
+
+
+schema = typer.Typer(help="JSON Schemas derived from a policy.", no_args_is_help=True)
+
+
+@schema.command("slots")
+def schema_slots(
+    policy: Annotated[Path, typer.Option("--policy", "-p", help="The policy file.")],
+) -> None:
+    """The facts the policy uses as a JSON Schema, ready to give an LLM as a tool definition."""
+    loaded = _load(policy)
+    typer.echo(json.dumps(slots_schema(loaded), indent=2, ensure_ascii=False))
+
+
+def _load(policy: Path) -> handoff.Policy:
+    try:
+        return handoff.load_policy(_read(policy), file=str(policy))
+    except handoff.PolicyError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
 
 
 def _read(path: Path) -> str:
