@@ -6,6 +6,7 @@ import re
 
 from handoff.core.facts import AUTHORITY_VALUES, Finding
 from handoff.extract.numbers import alternation
+from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
 
 
@@ -13,13 +14,16 @@ class AuthorityReader:
     """Finds what the visitor says about their own role in the decision."""
 
     def __init__(self, vocab: Vocabulary) -> None:
-        flags = re.IGNORECASE
+        flags = 0
         unknown = {role for role in vocab.roles.values() if role not in AUTHORITY_VALUES}
         unknown |= {role for role, _ in vocab.authority_phrases if role not in AUTHORITY_VALUES}
         if unknown:
             raise ValueError(f"unknown authority values: {sorted(unknown)}")
         self.roles = {word.lower(): role for word, role in vocab.roles.items()}
-        self.phrases = [(role, re.compile(p, flags)) for role, p in vocab.authority_phrases]
+        self.phrases = [
+            (role, re.compile(p, flags), vocab.superior_re in p) for role, p in vocab.authority_phrases
+        ]
+        self.superior = re.compile(rf"\b{vocab.superior_re}", flags)
         roles = rf"(?P<role>{alternation(vocab.roles)})\b"
         filler = rf"(?:{vocab.title_filler_re}\s+){{0,3}}?"
         self.titles = (
@@ -38,11 +42,15 @@ class AuthorityReader:
     def read(self, text: str) -> list[Finding]:
         """Authority statements in `text`, in text order (the last one is the one meant)."""
         found: list[Finding] = []
-        for role, pattern in self.phrases:
-            for m in pattern.finditer(text):
+        low = lowercase(text)
+        superior = bool(self.superior.search(low))
+        for role, pattern, needs_superior in self.phrases:
+            if needs_superior and not superior:
+                continue
+            for m in pattern.finditer(low):
                 self._add(found, role, text, m.start(), m.end())
         for pattern in self.titles:
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(low):
                 self._add(found, self.roles[m["role"].lower()], text, m.start(), m.end())
         return sorted(found, key=lambda f: f.start)
 

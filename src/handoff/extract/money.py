@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from handoff.core.facts import Finding
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.spans import clause_after, clause_before, overlaps
+from handoff.extract.spans import clause_after, clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
 
 SYMBOLS = {
@@ -33,8 +33,8 @@ class MoneyReader:
         self.rates = {code.upper(): float(rate) for code, rate in rates.items()}
         self.rates[self.currency] = 1.0
         self.words = {w.lower(): code for w, code in vocab.currency_words.items()}
-        symbols = alternation(SYMBOLS)
-        codes = alternation(CODES)
+        symbols = alternation(s.lower() for s in SYMBOLS)
+        codes = alternation(c.lower() for c in CODES)
         before = rf"(?:{symbols}|\b(?:{codes})\b)"
         after = rf"(?:\b(?:{codes}|{alternation(vocab.currency_words)})\b|€|£)"
 
@@ -48,32 +48,37 @@ class MoneyReader:
             rf"(?:(?<!\w)(?:{vocab.qualifier_re})\s*)?"
             rf"(?:\b(?:{vocab.between_re})\s+{part('a')}\s+and\s+{part('b')}"
             rf"|{part('c')}(?:\s*(?:{vocab.range_re})\s*{part('d')})?)"
-            r"(?:\s*(?:-?ish\b|tops\b|max\b|or\s+so\b|give\s+or\s+take\b|or\s+less\b))?",
-            re.IGNORECASE,
+            r"(?:\s*(?:-?ish\b|tops\b|max\b|or\s+so\b|give\s+or\s+take\b|or\s+less\b))?"
         )
-        self.budget = re.compile(rf"\b(?:{vocab.budget_re})\b", re.IGNORECASE)
-        self.not_budget = re.compile(rf"\b(?:{vocab.not_budget_re})\b", re.IGNORECASE)
-        self.not_budget_after = re.compile(rf"\s*(?:{vocab.not_budget_after_re})\b", re.I)
-        self.unit_price = re.compile(vocab.unit_price_re, re.IGNORECASE)
-        self.period = re.compile(vocab.period_re, re.IGNORECASE)
-        self.count_noun = re.compile(rf"\s*(?:{vocab.count_nouns_re})\b", re.IGNORECASE)
-        self.bare_after = re.compile(rf"\s*(?:[^\w\s]|$|(?:{vocab.bare_after_re})\b)", re.I)
-        self.number_before = re.compile(rf"\b(?:{vocab.not_number_before_re})\W*$", re.I)
-        self.codes = {c.upper(): c.upper() for c in CODES}
+        words = alternation({**vocab.scales, **vocab.magnitudes, **vocab.currency_words})
+        self.gate = re.compile(rf"\d|[$€£¥₹]|\b(?:{words})\b")
+        self.budget = re.compile(rf"\b(?:{vocab.budget_re})\b")
+        self.not_budget = re.compile(rf"\b(?:{vocab.not_budget_re})\b")
+        self.not_budget_after = re.compile(rf"\s*(?:{vocab.not_budget_after_re})\b")
+        self.unit_price = re.compile(vocab.unit_price_re)
+        self.period = re.compile(vocab.period_re)
+        self.count_noun = re.compile(rf"\s*(?:{vocab.count_nouns_re})\b")
+        self.bare_after = re.compile(rf"\s*(?:[^\w\s]|$|(?:{vocab.bare_after_re})\b)")
+        self.number_before = re.compile(rf"\b(?:{vocab.not_number_before_re})\W*$")
+        self.codes = {c.lower(): c for c in CODES}
+        self.symbols = {s.lower(): code for s, code in SYMBOLS.items()}
 
     def read(
         self, text: str, asked: str | None, taken: list[tuple[int, int]]
     ) -> list[Finding]:
         """Budgets stated in `text`, outside the `taken` spans, in text order."""
-        found = []
-        for match in self.pattern.finditer(text):
-            finding = self._finding(text, match, asked, taken)
+        found: list[Finding] = []
+        low = lowercase(text)
+        if not self.gate.search(low):
+            return found
+        for match in self.pattern.finditer(low):
+            finding = self._finding(text, low, match, asked, taken)
             if finding is not None:
                 found.append(finding)
         return found
 
     def _finding(
-        self, text: str, match: re.Match, asked: str | None, taken: list[tuple[int, int]]
+        self, text: str, low: str, match: re.Match, asked: str | None, taken: list[tuple[int, int]]
     ) -> Finding | None:
         groups = match.groupdict()
         lower, upper = ("a", "b") if groups["an"] else ("c", "d")
@@ -86,18 +91,18 @@ class MoneyReader:
         if overlaps(start, end, taken):
             return None
         currency = self._currency(groups)
-        if self.unit_price.match(text, end):
+        if self.unit_price.match(low, end):
             return None
-        if currency is None and not self._plain_budget(text, start, end, value, match, asked):
+        if currency is None and not self._plain_budget(low, start, end, value, match, asked):
             return None
-        if self.not_budget.search(clause_before(text, start, 40)) or self.not_budget_after.match(
-            text, end
+        if self.not_budget.search(clause_before(low, start, 40)) or self.not_budget_after.match(
+            low, end
         ):
             return None
         rate = self.rates.get(currency or self.currency)
         if rate is None:
             return None
-        period = self.period.match(text, end)
+        period = self.period.match(low, end)
         note = None if currency in (None, self.currency) else f"{currency} at {rate:g}"
         if period:
             note = "; ".join(filter(None, [note, "per " + period.group().strip(" /")]))
@@ -111,9 +116,7 @@ class MoneyReader:
             for mark in (groups[p + "s"], groups[p + "c"]):
                 if mark:
                     mark = mark.strip()
-                    return SYMBOLS.get(mark) or self.codes.get(mark.upper()) or (
-                        self.words.get(mark.lower())
-                    )
+                    return self.symbols.get(mark) or self.codes.get(mark) or self.words.get(mark)
         return None
 
     def _plain_budget(

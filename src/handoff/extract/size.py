@@ -6,7 +6,7 @@ import re
 
 from handoff.core.facts import Finding
 from handoff.extract.numbers import Numbers
-from handoff.extract.spans import clause_before, overlaps
+from handoff.extract.spans import clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
 
 
@@ -14,7 +14,7 @@ class SizeReader:
     """Finds how many people the visitor's company employs."""
 
     def __init__(self, vocab: Vocabulary, numbers: Numbers) -> None:
-        flags = re.IGNORECASE
+        flags = 0
         self.numbers = numbers
         n, mag = numbers.number_re, numbers.magnitude_re
         self.quantity = re.compile(
@@ -27,6 +27,11 @@ class SizeReader:
             rf"\s*(?:(?P<staff>{vocab.staff_re})|(?P<people>{vocab.people_re})"
             rf"|[\s-]*(?:person|people|man|employee|member|strong|staff)\s+(?P<co>{vocab.company_re}))"
             r"\b",
+            flags,
+        )
+        self.gate = re.compile(
+            rf"\d|\b(?:{vocab.staff_re}|{vocab.people_re}|{vocab.company_re}|{vocab.headcount_re}"
+            r"|us)\b",
             flags,
         )
         self.we = re.compile(rf"\b(?:{vocab.we_re})\b", flags)
@@ -50,21 +55,24 @@ class SizeReader:
 
     def read(self, text: str, asked: str | None, taken: list[tuple[int, int]]) -> list[Finding]:
         """Company sizes stated in `text`, outside the `taken` spans, in text order."""
-        found = []
-        for m in self.quantity.finditer(text):
+        found: list[Finding] = []
+        low = lowercase(text)
+        if asked != "company_size" and not self.gate.search(low):
+            return found
+        for m in self.quantity.finditer(low):
             if overlaps(m.start(), m.end(), taken):
                 continue
             value = self._value(m)
-            span = self._span(text, m, asked == "company_size")
+            span = self._span(low, m, asked == "company_size")
             if span is not None and 1 <= value < 10**7:
                 start, end = span
                 found.append(Finding("company_size", int(value), text[start:end], start, end))
-        for m in self.few_of_us.finditer(text):
-            found.append(Finding("company_size", int(self.numbers.value(m["n"])), m.group(),
-                                 *m.span()))
+        for m in self.few_of_us.finditer(low):
+            value = int(self.numbers.value(m["n"]))
+            found.append(Finding("company_size", value, text[m.start() : m.end()], *m.span()))
         if asked == "company_size" and not found:
-            for m in self.alone.finditer(text):
-                found.append(Finding("company_size", 1, m.group(), *m.span()))
+            for m in self.alone.finditer(low):
+                found.append(Finding("company_size", 1, text[m.start() : m.end()], *m.span()))
         return sorted(found, key=lambda f: f.start)
 
     def _value(self, m: re.Match) -> float:

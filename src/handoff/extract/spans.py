@@ -14,6 +14,7 @@ _BLOCKED = re.compile(
     r"|\S+@\S+|https?://\S+|www\.\S+",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _CLAUSE_BREAK = re.compile(
     r"[.!?;](?:\s|$)|\n|\bbut\b|\bhowever\b|\balso\b|\band\s+(?=(?:i|we)\b)"
     r"|,\s+(?=(?:i|we|i'd|we'd|i'm|we're|i'll|we'll)\b)",
@@ -23,6 +24,8 @@ _CLAUSE_BREAK = re.compile(
 
 def blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans of text that look like numbers but are not quantities."""
+    if not _DIGIT.search(text):
+        return []
     return [m.span() for m in _BLOCKED.finditer(text)]
 
 
@@ -45,3 +48,11 @@ def clause_after(text: str, pos: int, width: int) -> str:
     window = text[pos : pos + width]
     cut = _CLAUSE_BREAK.search(window)
     return window[: cut.start()] if cut else window
+
+
+def lowercase(text: str) -> str:
+    """`text` in lower case, index for index (a character whose lower case is longer is kept)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from handoff.core.facts import NO_TIMELINE, Finding
 from handoff.extract.dates import add_months, next_occurrence, period_of, pick
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.spans import clause_after, clause_before
+from handoff.extract.spans import clause_after, clause_before, lowercase
 from handoff.extract.vocabulary import Vocabulary
 
 _YEAR = r"(?P<y>20\d\d|'\d\d)"
+_NO_PREFIX: dict = {}
 
 
 class TimelineReader:
@@ -20,7 +21,7 @@ class TimelineReader:
     def __init__(self, vocab: Vocabulary, numbers: Numbers) -> None:
         self.vocab = vocab
         self.numbers = numbers
-        flags = re.IGNORECASE
+        flags = 0
         months = alternation(vocab.months)
         mods = rf"(?P<mod>{vocab.end_re}|{vocab.mid_re}|{vocab.start_re})"
         rel = rf"(?P<rel>{vocab.next_re}|{vocab.this_re})"
@@ -32,25 +33,29 @@ class TimelineReader:
             rf"|(?P<unit>{alternation(vocab.generic_periods)})|(?P<year>20\d\d)"
             r"|(?P<ye>year[- ]end|eoy|eoq|eom|new\s+year)"
         )
+        words = (vocab.months, vocab.seasons, vocab.duration_units, vocab.generic_periods,
+                 vocab.weekdays)
+        self.gate = re.compile(
+            rf"\d|\b(?:{alternation(set().union(*words))}|q[1-4]|h[12]|eo[yqm])\b", flags
+        )
         self.no_timeline = re.compile(rf"\b(?:{vocab.no_timeline_re})\b", flags)
         self.asap = re.compile(rf"\b(?:{vocab.asap_re})(?!\w)", flags)
         self.iso = re.compile(r"\b(?P<y>20\d\d)[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})\b")
         day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
         self.day_month = re.compile(
-            rf"(?:\b{mods}\s+)?(?:the\s+)?(?:{day}\s+(?:of\s+)?(?P<mon>{months})\b\.?"
+            rf"(?:{day}\s+(?:of\s+)?(?P<mon>{months})\b\.?"
             rf"|(?P<mon2>{months})\.?\s+(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?![:.]?\d))"
             rf"(?:,?\s+{_YEAR})?",
             flags,
         )
         self.named = re.compile(
-            rf"(?:\b{mods}[\s-]+)?(?:the\s+)?(?:\b{rel}\s+)?(?:the\s+)?\b(?:{names})\b"
+            rf"\b(?:{names})\b"
             rf"(?:\s*(?:of\s+)?(?:{_YEAR}|(?P<ny>next\s+year)|(?P<ty>this\s+year)))?",
             flags,
         )
         units = alternation(vocab.duration_units)
         number = numbers.number_re
         self.duration = re.compile(
-            rf"(?:\b(?P<pre>{vocab.soon_before_re})\s+)?(?:the\s+)?(?:(?P<rel>{vocab.next_re})\s+)?"
             rf"(?:(?P<n1>{number})(?:\s*(?:-|–|to|or)\s*(?P<n2>{number}))?"
             rf"|(?P<f>an?|one|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|half\s+an?))"
             rf"[\s-]*(?P<u>{units})\b(?:\s+or\s+(?P<n3>two|three|2|3)\b)?"
@@ -60,6 +65,17 @@ class TimelineReader:
         self.weekday = re.compile(
             rf"\b(?P<by>{vocab.by_re})\s+(?P<wd>{alternation(vocab.weekdays)})\b", flags
         )
+        self.prefixes = {
+            "day_month": re.compile(rf"(?:\b{mods}\s+)?(?:the\s+)?$", flags),
+            "named": re.compile(
+                rf"(?:\b{mods}[\s-]+)?(?:the\s+)?(?:\b{rel}\s+)?(?:the\s+)?$", flags
+            ),
+            "duration": re.compile(
+                rf"(?:\b(?P<pre>{vocab.soon_before_re})\s+)?(?:the\s+)?"
+                rf"(?:\b(?P<rel>{vocab.next_re})\s+)?$",
+                flags,
+            ),
+        }
         self.past = re.compile(rf"\b(?:{vocab.past_re})\b", flags)
         self.past_after = re.compile(rf"\b(?:{vocab.past_after_re})\b", flags)
         self.context = re.compile(rf"\b(?:{vocab.timeline_re})", flags)
@@ -74,47 +90,55 @@ class TimelineReader:
         today = at.date()
         bare = asked == "timeline_days"
         found: list[Finding] = []
-        for m in self.no_timeline.finditer(text):
-            found.append(Finding("timeline_days", None, m.group(), *m.span(), NO_TIMELINE))
-        for m in self.asap.finditer(text):
-            found.append(Finding("timeline_days", 0, m.group(), *m.span()))
+        low = lowercase(text)
+        for m in self.no_timeline.finditer(low):
+            words = text[m.start() : m.end()]
+            found.append(Finding("timeline_days", None, words, *m.span(), NO_TIMELINE))
+        for m in self.asap.finditer(low):
+            found.append(Finding("timeline_days", 0, text[m.start() : m.end()], *m.span()))
+        if not self.gate.search(low):
+            return sorted(found, key=lambda f: f.start)
         readers = (
-            (self.iso, self._iso),
-            (self.day_month, self._day_month),
-            (self.named, self._named),
-            (self.duration, self._duration),
-            (self.weekday, self._weekday),
+            (self.iso, None, self._iso),
+            (self.day_month, self.prefixes["day_month"], self._day_month),
+            (self.named, self.prefixes["named"], self._named),
+            (self.duration, self.prefixes["duration"], self._duration),
+            (self.weekday, None, self._weekday),
         )
-        for pattern, reader in readers:
-            for m in pattern.finditer(text):
-                day = reader(m, today, bare, text)
-                if day is None or self._taken(m, found) or self._in_past(text, m):
+        for pattern, prefix, reader in readers:
+            for m in pattern.finditer(low):
+                p = prefix.search(low, max(0, m.start() - 40), m.start()) if prefix else None
+                start = p.start() if p else m.start()
+                day = reader(m, p.groupdict() if p else _NO_PREFIX, today, bare, low)
+                if day is None or self._taken(start, m.end(), found) or self._in_past(
+                    low, start, m.end()
+                ):
                     continue
-                words = m.group().rstrip(" .")
+                words = text[start : m.end()].rstrip(" .")
                 found.append(Finding("timeline_days", max(0, (day - today).days), words,
-                                     m.start(), m.start() + len(words)))
+                                     start, start + len(words)))
         return sorted(found, key=lambda f: f.start)
 
-    def _taken(self, m: re.Match, found: list[Finding]) -> bool:
-        return any(m.start() < f.end and f.start < m.end() for f in found)
+    def _taken(self, start: int, end: int, found: list[Finding]) -> bool:
+        return any(start < f.end and f.start < end for f in found)
 
-    def _in_past(self, text: str, m: re.Match) -> bool:
-        before = clause_before(text, m.start(), 30)
-        return bool(self.past.search(before) or self.past_after.search(clause_after(text, m.end(), 25)))
+    def _in_past(self, text: str, start: int, end: int) -> bool:
+        before = clause_before(text, start, 30)
+        return bool(self.past.search(before) or self.past_after.search(clause_after(text, end, 25)))
 
     def _context(self, text: str, m: re.Match) -> bool:
         """Whether the clause around `m` talks about deciding, buying or starting."""
         before = clause_before(text, m.start(), 40)
         return bool(self.context.search(before) or self.context.match(text, m.end() + 1))
 
-    def _iso(self, m: re.Match, today: date, bare: bool, text: str) -> date | None:
+    def _iso(self, m: re.Match, p: dict, today: date, bare: bool, text: str) -> date | None:
         try:
             day = date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
             return None
         return day if day >= today else None
 
-    def _day_month(self, m: re.Match, today: date, bare: bool, text: str) -> date | None:
+    def _day_month(self, m: re.Match, p: dict, today: date, bare: bool, text: str) -> date | None:
         month = self.vocab.months[(m["mon"] or m["mon2"]).lower().rstrip(".")]
         number = int(m["d"] or m["d2"])
         year = _year(m["y"])
@@ -129,9 +153,9 @@ class TimelineReader:
                 return None
         return None
 
-    def _named(self, m: re.Match, today: date, bare: bool, text: str) -> date | None:
-        mod = (m["mod"] or "").lower()
-        rel = (m["rel"] or "").lower()
+    def _named(self, m: re.Match, p: dict, today: date, bare: bool, text: str) -> date | None:
+        mod = (p.get("mod") or "").lower()
+        rel = (p.get("rel") or "").lower()
         where = "end" if self.end.match(mod) else "mid" if self.mid.match(mod) else "start"
         year = _year(m["y"]) or (today.year + 1 if m["ny"] else today.year if m["ty"] else None)
         if m["ye"]:
@@ -173,10 +197,10 @@ class TimelineReader:
             span = next_occurrence(today, first, count, span[0].year + 1)
         return pick(span, where, today) if span else None
 
-    def _duration(self, m: re.Match, today: date, bare: bool, text: str) -> date | None:
+    def _duration(self, m: re.Match, p: dict, today: date, bare: bool, text: str) -> date | None:
         if self.not_duration.match(text, m.end()):
             return None
-        if not (m["pre"] or m["rel"] or m["after"] or bare or self._context(text, m)):
+        if not (p.get("pre") or p.get("rel") or m["after"] or bare or self._context(text, m)):
             return None
         if m["f"]:
             words = m["f"].lower().split()
@@ -193,7 +217,7 @@ class TimelineReader:
             return add_months(today, int(months))
         return date.fromordinal(today.toordinal() + round(months * 30.44))
 
-    def _weekday(self, m: re.Match, today: date, bare: bool, text: str) -> date:
+    def _weekday(self, m: re.Match, p: dict, today: date, bare: bool, text: str) -> date:
         ahead = (self.vocab.weekdays[m["wd"].lower()] - today.weekday()) % 7
         return date.fromordinal(today.toordinal() + ahead)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
 
 _QUESTION = re.compile(r"[^.!?\n]*\?")
@@ -13,12 +14,12 @@ class TopicReader:
     """Classifies a bot message by the fact its (last) question asks for."""
 
     def __init__(self, vocab: Vocabulary) -> None:
-        self.topics = [(name, re.compile(p, re.IGNORECASE)) for name, p in vocab.topics]
+        self.topics = [(name, re.compile(p)) for name, p in vocab.topics]
 
     def read(self, text: str) -> str | None:
         """The fact asked for by the last question in `text` (or by `text` if it has none)."""
-        questions = _QUESTION.findall(text)
-        question = questions[-1] if questions else text
+        questions = _QUESTION.findall(lowercase(text))
+        question = questions[-1] if questions else lowercase(text)
         best: tuple[int, str] | None = None
         for name, pattern in self.topics:
             m = pattern.search(question)
