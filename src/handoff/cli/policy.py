@@ -14,6 +14,7 @@ from handoff.cli.render import render_decision
 from handoff.core.events import EventError
 from handoff.core.slots_schema import slots_schema
 
+
 def check(
     policy: Annotated[Path, typer.Argument(help="The policy file to validate.")],
 ) -> None:
