@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,12 @@ def body_sha256(raw: dict[str, Any]) -> str:
     """The hash that recognises a retried event: its JSON with sorted keys."""
     text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_state(data: dict[str, Any]) -> ConversationState:
+    """A stored state (keys this version of the core no longer keeps are dropped)."""
+    known = {f.name for f in fields(ConversationState)}
+    return ConversationState.from_dict({k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -114,8 +120,7 @@ class Handler:
             stored = find_event(session, conversation_id, event.event_id)
             if stored is not None:
                 return _replay(session, stored, digest)
-        state = ConversationState.from_dict(conversation.state) if conversation.state else None
-        state = state or ConversationState()
+        state = load_state(conversation.state)
         seq = state.events
         apply_event(policy, state, event)
         handoff = handoff_of(session, conversation_id)

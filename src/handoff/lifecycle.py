@@ -8,13 +8,12 @@ from sqlalchemy.orm import Session
 
 from handoff.core.assignment import RosterState
 from handoff.core.engine import evaluate
-from handoff.core.state import ConversationState
 from handoff.db.conversations import get_conversation
 from handoff.db.handoffs import get_handoff
 from handoff.db.models import Handoff
 from handoff.db.roster import get_rep, lock_team, roster_state
 from handoff.errors import Conflict, Invalid, NotFound
-from handoff.handling import log, offer, record_response
+from handoff.handling import load_state, log, offer, record_response
 from handoff.policy_store import PolicyBook
 
 OUTCOMES = ("won", "lost", "not_qualified", "wrong_route", "no_response", "duplicate")
@@ -102,7 +101,7 @@ def reassign(
 
 def _route_again(session: Session, book: PolicyBook, handoff: Handoff, now: datetime) -> str | None:
     conversation = get_conversation(session, handoff.conversation_id)
-    state = ConversationState.from_dict(conversation.state)
+    state = load_state(conversation.state)
     policy = book.live(session)
     first = evaluate(policy, state, RosterState(), now)
     team = (first.assignment or {}).get("team")

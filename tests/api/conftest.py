@@ -43,7 +43,9 @@ class Api:
     def event(self, conversation: str, event: dict, **kwargs):
         """Post one event (at open hours unless it says) as the ingest key."""
         body = {"at": OPEN_HOURS, **event}
-        return self.post(f"/v1/conversations/{conversation}/events", json=body, as_="ingest", **kwargs)
+        return self.post(
+            f"/v1/conversations/{conversation}/events", json=body, as_="ingest", **kwargs
+        )
 
 
 @pytest.fixture

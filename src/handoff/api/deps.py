@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -31,6 +32,7 @@ class Services:
     handler: Handler
     keys: KeyCache
     metrics: Metrics
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def get_services(request: Request) -> Services:

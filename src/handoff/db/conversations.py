@@ -30,7 +30,8 @@ def try_lock_event_id(session: Session, conversation_id: str, event_id: str) -> 
     if not is_postgresql(session):
         return True
     claim = text("SELECT pg_try_advisory_xact_lock(hashtext(:conversation), hashtext(:event))")
-    return bool(session.execute(claim, {"conversation": conversation_id, "event": event_id}).scalar())
+    params = {"conversation": conversation_id, "event": event_id}
+    return bool(session.execute(claim, params).scalar())
 
 
 def get_conversation(session: Session, conversation_id: str) -> Conversation | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -70,7 +70,7 @@ async def post_events(
 ) -> Response:
     """Record one event or a batch ({"events": [...]}); answer the decision after the last."""
     raws = _raw_events(await request.body())
-    now = datetime.now(UTC)
+    now = services.clock()
     events = [parse_event(raw, i, now) for i, raw in enumerate(raws)]
     outcomes = await run_in_threadpool(_ingest, services, conversation_id, raws, events, now)
     last = outcomes[-1]

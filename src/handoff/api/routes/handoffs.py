@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -97,10 +97,10 @@ def packet(handoff_id: int, who: Reader, session: SessionDep) -> dict:
 
 
 @router.post("/{handoff_id}/accept")
-def accept(handoff_id: int, who: Admin, session: SessionDep) -> dict:
+def accept(handoff_id: int, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
     """The rep accepts the handoff."""
     with writing(session):
-        handoff = lifecycle.accept(session, handoff_id, datetime.now(UTC))
+        handoff = lifecycle.accept(session, handoff_id, services.clock())
     return handoff_summary(handoff)
 
 
@@ -111,22 +111,24 @@ def reassign(
     """Offer the handoff to another rep, or route it again without the current one."""
     with writing(session):
         handoff = lifecycle.reassign(
-            session, services.book, handoff_id, body.rep, body.reason, datetime.now(UTC)
+            session, services.book, handoff_id, body.rep, body.reason, services.clock()
         )
     return handoff_summary(handoff)
 
 
 @router.post("/{handoff_id}/responded")
-def responded(handoff_id: int, who: Admin, session: SessionDep) -> dict:
+def responded(handoff_id: int, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
     """Record the rep's first response to the visitor."""
     with writing(session):
-        handoff = lifecycle.responded(session, handoff_id, datetime.now(UTC))
+        handoff = lifecycle.responded(session, handoff_id, services.clock())
     return handoff_summary(handoff)
 
 
 @router.post("/{handoff_id}/close")
-def close(handoff_id: int, body: Close, who: Admin, session: SessionDep) -> dict:
+def close(
+    handoff_id: int, body: Close, who: Admin, session: SessionDep, services: ServicesDep
+) -> dict:
     """Close the handoff with an outcome."""
     with writing(session):
-        handoff = lifecycle.close(session, handoff_id, body.outcome, datetime.now(UTC))
+        handoff = lifecycle.close(session, handoff_id, body.outcome, services.clock())
     return handoff_summary(handoff)
