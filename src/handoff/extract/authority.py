@@ -34,7 +34,8 @@ class AuthorityReader:
             ),
             re.compile(
                 rf"(?:^|(?<=[.!?,;:\n])\s*|\b(?:hi|hello|hey)\s+)(?:the\s+)?{filler}{roles}"
-                rf"(?:\s+of\s+[\w&]+(?:\s+[\w&]+)?)?(?:\s+(?:at|@|for)\s+\S+)?\s+here\b",
+                rf"(?:\s*(?:and|&|/)\s*[\w-]+)?(?:\s+of\s+[\w&]+(?:\s+[\w&]+)?)?"
+                rf"(?:\s+(?:at|@|for)\s+\S+)?\s+here\b",
                 flags,
             ),
         )

@@ -54,6 +54,7 @@ ENGLISH = Vocabulary(
     not_budget_re=(
         r"raised?|raising|revenue|revenues|funding|valuation|valued|arr|mrr|turnover|salary"
         r"|salaries|earn|earned|earns|profit|series\s+[a-d]|seed|loan|lost|saved|save|previous"
+        r"|pricing\s+page|quoted?|list\s+price|competitor|competitors"
         r"|previously|used\s+to|charged|in\s+sales|sales|fine|fined|round"
     ),
     not_budget_after_re=(
@@ -142,7 +143,7 @@ ENGLISH = Vocabulary(
         r"|switch|migrate|ready|looking\s+at|target(?:ing)?|aiming|plan(?:ning)?"
     ),
     past_re=(
-        r"ago|since|last|back|was|were|did|had|started|signed|joined|bought|launched"
+        r"ago|since|last|back|was|were|did|had|(?<!get\s)(?<!getting\s)started|signed|joined|bought|launched"
         r"|founded|met|spoke|talked|called|used|tried|emailed|renewed|ended|expired|past"
         r"|previous|previously|been|as\s+of|grown|grew"
     ),
@@ -207,7 +208,7 @@ ENGLISH = Vocabulary(
         ("influencer", r"\bi\s+(?:don'?t|do\s+not|can'?t|cannot)\s+(?:make\s+the\s+(?:final\s+)?"
                        r"(?:call|decision)|sign\s+off|approve|decide|have\s+the\s+final\s+say)"),
         ("influencer", rf"\b(?:(?:my|our|the)\s+)?{_SUPERIOR}(?:\s+(?!(?:i|we|and)\b)\w+){{0,2}}?"
-                       r"\s+(?:decides?|(?:hasn'?t|has\s+not|haven'?t|still\s+(?:needs?|has)\s+to)"
+                       r",?\s+(?:decides?|(?:hasn'?t|has\s+not|haven'?t|still\s+(?:needs?|has)\s+to)"
                        r"\s+(?:signed\s+off|approved|sign\s+off|approve)"
                        r"|will\s+decide|would\s+decide|makes?\s+the\s+(?:final\s+)?(?:call|decision)"
                        r"|has\s+(?:the\s+)?(?:final\s+say|last\s+word)|signs?\s+off|approves?"
@@ -228,7 +229,7 @@ ENGLISH = Vocabulary(
         ("influencer", r"\bneed(?:s)?\s+(?:to\s+get\s+)?(?:sign[- ]?off|approval|buy[- ]in)\b"),
         ("influencer", rf"\bshort[- ]?list(?:ing)?(?:\s+\w+){{0,4}}?\s+for\s+(?:my\s+|our\s+|the\s+)?"
                        rf"{_SUPERIOR}"),
-        ("influencer", rf"\b(?:research(?:ing)?|evaluat(?:e|ing)|scouting|gathering\s+info\w*"
+        ("influencer", rf"\b(?:research(?:ing)?|evaluat(?:e|ing)|scouting|heading\s+up|leading|running|coordinating|gathering\s+info\w*"
                        rf"|looking\s+into\s+(?:this|it|options)|doing\s+(?:the\s+)?research"
                        rf"|putting\s+together\s+(?:a\s+)?(?:proposal|shortlist|recommendation))"
                        rf"(?:\s+\w+){{0,4}}?\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)\s+{_SUPERIOR}"),
@@ -258,7 +259,9 @@ ENGLISH = Vocabulary(
         ("decision_maker", r"\bi\s+(?:run|own|founded|started|lead|head\s+up|head)\s+(?:the|our|my"
                            r"|this|a)\s+(?:\w+\s+){0,2}?(?:team|company|business|department|dept"
                            r"|org|organization|organisation|shop|agency|startup|practice|firm"
-                           r"|division|group|studio|store|clinic|ops|operations|it)\b"),
+                           r"|division|group|studio|store|clinic|ops|operations|it|bakery|restaurant|cafe|salon|gym"
+                           r"|brand|chain|franchise|hotel|school|label|dealership|factory|farm|lab"
+                           r"|consultancy|boutique)\b"),
         ("decision_maker", r"\bi(?:'m|\s+am)\s+in\s+charge\s+of\s+(?:\w+\s+){0,2}?(?:purchasing"
                            r"|buying|procurement|budget|the\s+decision|tools|software|this)"),
         ("decision_maker", r"\bi(?:'m|\s+am)\s+responsible\s+for\s+(?:the\s+)?(?:purchasing"

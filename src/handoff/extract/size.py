@@ -25,7 +25,8 @@ class SizeReader:
         )
         self.noun = re.compile(
             rf"\s*(?:(?P<staff>{vocab.staff_re})|(?P<people>{vocab.people_re})"
-            rf"|[\s-]*(?:person|people|man|employee|member|strong|staff)\s+(?P<co>{vocab.company_re}))"
+            rf"|[\s-]*(?:person|people|man|employee|member|strong|staff)\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?P<co>{vocab.company_re}))"
             r"\b",
             flags,
         )
@@ -48,6 +49,7 @@ class SizeReader:
             r"|now|\s)*\s*$",
             flags,
         )
+        self.of_all = re.compile(r"\bof\s+(?:our|the|all|all\s+our)\s*$")
         self.team_of = re.compile(rf"\b(?:{vocab.company_re})\s+of\s*$", flags)
         self.bare_after = re.compile(rf"\s*(?:[^\w\s]|$|(?:{vocab.bare_after_re})\b)", flags)
         self.alone = re.compile(rf"\b(?:{vocab.alone_re})\b", flags)
@@ -86,7 +88,8 @@ class SizeReader:
         """The evidence if this quantity is a company size, else None."""
         before = clause_before(text, m.start(), 40)
         noun = self.noun.match(text, m.end())
-        if noun and self.users_after.match(text, noun.end()):
+        total = self.of_all.search(before)
+        if noun and not total and self.users_after.match(text, noun.end()):
             return None
         if self.subset_before.search(before) or self.past.search(before):
             return None
