@@ -9,7 +9,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from extract.corpus import CURRENCY, FACTS, RATES, latest, load  # noqa: E402
-
 from handoff.extract import make_extractor  # noqa: E402
 
 PRECISION_GOAL, RECALL_GOAL, SPEED_GOAL = 0.95, 0.90, 10_000
@@ -58,7 +57,8 @@ def main() -> int:
         ok &= precision >= PRECISION_GOAL and recall >= RECALL_GOAL
         print(
             f"  {name:<14} precision {precision:.3f} (goal >= {PRECISION_GOAL})"
-            f"  recall {recall:.3f} (goal >= {RECALL_GOAL})  [{right}/{made} found, {labelled} labelled]"
+            f"  recall {recall:.3f} (goal >= {RECALL_GOAL})"
+            f"  [{right}/{made} right, {labelled} labelled]"
         )
     rate = speed(extractor, examples)
     ok &= rate >= SPEED_GOAL

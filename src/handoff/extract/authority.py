@@ -21,7 +21,8 @@ class AuthorityReader:
             raise ValueError(f"unknown authority values: {sorted(unknown)}")
         self.roles = {word.lower(): role for word, role in vocab.roles.items()}
         self.phrases = [
-            (role, re.compile(p, flags), vocab.superior_re in p) for role, p in vocab.authority_phrases
+            (role, re.compile(p, flags), vocab.superior_re in p)
+            for role, p in vocab.authority_phrases
         ]
         self.superior = re.compile(rf"\b{vocab.superior_re}", flags)
         roles = rf"(?P<role>{alternation(vocab.roles)})\b"

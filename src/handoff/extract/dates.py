@@ -16,7 +16,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def months_span(year: int, first_month: int, count: int) -> Period:
-    """The period of `count` months starting with `first_month` of `year` (may run into the next year)."""
+    """`count` months from `first_month` of `year` (may run into the next year)."""
     start = date(year, first_month, 1)
     return start, add_months(start, count) - timedelta(days=1)
 

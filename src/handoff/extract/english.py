@@ -5,15 +5,21 @@ from __future__ import annotations
 from handoff.extract.vocabulary import Vocabulary
 
 _UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-    " fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fourty fifty sixty seventy eighty ninety".split()
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)
+_TENS = (
+    "twenty", "thirty", "forty", "fourty", "fifty", "sixty", "seventy", "eighty", "ninety",
+)
 _TENS_VALUES = (20, 30, 40, 40, 50, 60, 70, 80, 90)
 _MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH_ABBREVIATIONS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)
+_MONTH_ABBREVIATIONS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)
 
 _SUPERIOR = (
     r"(?:boss|manager|supervisor|ceo|cto|cfo|coo|cio|cmo|cro|ciso|vp|svp|evp|vice\s+president"
@@ -105,7 +111,7 @@ ENGLISH = Vocabulary(
         "quarters": ("m", 3), "year": ("m", 12), "years": ("m", 12), "yrs": ("m", 12),
     },
     weekdays={d: i for i, d in enumerate(
-        "monday tuesday wednesday thursday friday saturday sunday".split())},
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])},
     not_duration_after_re=(
         r"trial|contract|term|subscription|plan|commitment|pilot|license|licence|deal|agreement"
         r"|guarantee|warranty|free|old|ago|notice|minimum|lock-in|cycle|period|payback|roi"
@@ -223,13 +229,15 @@ ENGLISH = Vocabulary(
         ("influencer", rf"\b(?:check|checking|consult|consulting|ask|asking|talk\s+to|speak\s+to"
                        rf"|loop\s+in|looping\s+in|discuss\s+(?:it|this)\s+with|confirm\s+with)"
                        rf"\s+(?:with\s+)?(?:my|our)\s+{_SUPERIOR}"),
-        ("influencer", r"\b(?:get|need|needs|require|requires|waiting\s+(?:on|for))\s+(?:the\s+|an?\s+)?"
-                       r"(?:sign[- ]?off|approval|buy[- ]in|green\s+light|go[- ]ahead|ok|okay)"
+        ("influencer", r"\b(?:get|need|needs|require|requires|waiting\s+(?:on|for))\s+"
+                       r"(?:the\s+|an?\s+)?(?:sign[- ]?off|approval|buy[- ]in|green\s+light"
+                       r"|go[- ]ahead|ok|okay)"
                        r"\s+from\b"),
         ("influencer", r"\bneed(?:s)?\s+(?:to\s+get\s+)?(?:sign[- ]?off|approval|buy[- ]in)\b"),
-        ("influencer", rf"\bshort[- ]?list(?:ing)?(?:\s+\w+){{0,4}}?\s+for\s+(?:my\s+|our\s+|the\s+)?"
-                       rf"{_SUPERIOR}"),
-        ("influencer", rf"\b(?:research(?:ing)?|evaluat(?:e|ing)|scouting|heading\s+up|leading|running|coordinating|gathering\s+info\w*"
+        ("influencer", rf"\bshort[- ]?list(?:ing)?(?:\s+\w+){{0,4}}?\s+for\s+"
+                       rf"(?:my\s+|our\s+|the\s+)?{_SUPERIOR}"),
+        ("influencer", rf"\b(?:research(?:ing)?|evaluat(?:e|ing)|scouting|heading\s+up|leading"
+                       rf"|running|coordinating|gathering\s+info\w*"
                        rf"|looking\s+into\s+(?:this|it|options)|doing\s+(?:the\s+)?research"
                        rf"|putting\s+together\s+(?:a\s+)?(?:proposal|shortlist|recommendation))"
                        rf"(?:\s+\w+){{0,4}}?\s+(?:for|on\s+behalf\s+of)\s+(?:my|our)\s+{_SUPERIOR}"),

@@ -1,4 +1,4 @@
-"""Budgets: "around $50k", "40-60k", "between 20 and 30 thousand euros", converted to one currency."""
+"""Budgets ("around $50k", "40-60k", "between 20 and 30 thousand euros") in one currency."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ SYMBOLS = {
     "HK$": "HKD", "CHF": "CHF",
 }
 CODES = (
-    "USD EUR GBP CAD AUD CHF JPY INR SEK NOK DKK PLN BRL MXN SGD NZD ZAR AED CNY HKD CZK"
-    " HUF ILS KRW TRY"
-).split()
+    "USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "INR", "SEK", "NOK", "DKK", "PLN", "BRL",
+    "MXN", "SGD", "NZD", "ZAR", "AED", "CNY", "HKD", "CZK", "HUF", "ILS", "KRW", "TRY",
+)
 _PARTS = ("a", "b", "c", "d")
 
 

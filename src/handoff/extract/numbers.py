@@ -50,10 +50,7 @@ class Numbers:
 
     def value(self, number: str, magnitude: str | None = None) -> float:
         """The value of a matched number and its optional magnitude ("k", "million")."""
-        if number[0].isdigit():
-            result = parse_digits(number)
-        else:
-            result = self._words_value(number)
+        result = parse_digits(number) if number[0].isdigit() else self._words_value(number)
         if magnitude:
             result *= self._magnitudes[magnitude.strip().lower()]
         return result

@@ -37,10 +37,8 @@ def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def clause_before(text: str, pos: int, width: int) -> str:
     """Up to `width` characters before `pos`, cut at the start of the clause."""
     window = text[max(0, pos - width) : pos]
-    cut = None
-    for cut in _CLAUSE_BREAK.finditer(window):
-        pass
-    return window[cut.end() :] if cut else window
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
+    return window[cuts[-1] :] if cuts else window
 
 
 def clause_after(text: str, pos: int, width: int) -> str:
