@@ -64,3 +64,14 @@ def engine(store_url: str) -> Iterator[Engine]:
 def policy_text() -> str:
     """The reference policy's text."""
     return POLICY_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request, tmp_path) -> Iterator[str]:
+    """An empty database with no schema: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name, url = create_pg_database()
+    yield url
+    drop_pg_database(name)
