@@ -20,8 +20,8 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema up to `revision` (default: every branch's newest)."""
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -29,8 +29,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
-    """(the database's revision, the newest revision the code knows)."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    """(the database's revisions, the newest the code knows): each branch's head, comma-joined."""
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current, head
+        current = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(current)) or None, ",".join(sorted(heads)) or None
