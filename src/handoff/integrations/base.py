@@ -7,6 +7,8 @@ The outbox worker (handoff.outbox) builds a fresh instance per configuration, ca
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -140,3 +142,15 @@ def build(name: str, config: dict[str, Any], client: httpx.Client) -> Integratio
     """A fresh integration instance from its name and raw config (validated)."""
     cls = REGISTRY[name]
     return cls(cls.Config.model_validate(config), client)
+
+
+def config_from_env(name: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """An integration's raw config from HANDOFF_<NAME>_<FIELD> variables (JSON for lists, maps)."""
+    prefix = f"HANDOFF_{name.upper()}_"
+    fields = REGISTRY[name].Config.model_fields
+    config: dict[str, Any] = {}
+    for key, value in environ.items():
+        field = key[len(prefix) :].lower() if key.startswith(prefix) else None
+        if field in fields:
+            config[field] = json.loads(value) if value[:1] in "[{" else value
+    return config

@@ -1,0 +1,141 @@
+"""Outbound HTTP for the vendor modules: checked against SSRF, pinned, timed, never raising.
+
+A delivery is a few steps; a step that fails raises `Stop` with its Result, and `run`
+turns it into the delivery's Result with every secret of the config redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+from pydantic import Field, SecretStr
+
+from handoff.integrations.base import (
+    Integration,
+    IntegrationConfig,
+    Result,
+    classify,
+    transport_failure,
+)
+from handoff.integrations.urls import RefusedAddress, resolve
+
+logger = logging.getLogger("handoff.integrations")
+
+Judge = Callable[[httpx.Response, str], Result]
+
+
+class HttpConfig(IntegrationConfig):
+    """Settings every HTTP integration shares: a timeout and the SSRF switch."""
+
+    timeout: float = Field(default=10.0, gt=0, le=120)
+    allow_private_networks: bool = False
+
+
+class Stop(Exception):
+    """Ends a delivery early with its Result."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result.detail)
+        self.result = result
+
+
+def refused(detail: str) -> Stop:
+    """A Stop that parks the delivery: retrying cannot help."""
+    return Stop(Result(False, detail, retry=False))
+
+
+class Outbound:
+    """The HTTP side of one integration instance."""
+
+    def __init__(self, client: httpx.Client, config: HttpConfig, secrets: Iterable[str]) -> None:
+        self.client = client
+        self.config = config
+        self.secrets = [s for s in secrets if s]
+
+    def send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
+        """One request to the checked address of url, within the timeout; Stop if refused/lost."""
+        target = httpx.URL(url)
+        if target.scheme not in ("http", "https") or not target.host:
+            raise refused(f"{what}: refused: not an http(s) URL")
+        port = target.port or (443 if target.scheme == "https" else 80)
+        try:
+            address = resolve(target.host, port, allow_private=self.config.allow_private_networks)
+        except RefusedAddress as exc:
+            raise refused(f"{what}: refused: {exc}") from None
+        except OSError:
+            raise Stop(Result(False, f"{what}: cannot resolve {target.host}", retry=True)) from None
+        headers = {"Host": target.netloc.decode("ascii"), **kwargs.pop("headers", {})}
+        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+        try:
+            return self.client.request(
+                method,
+                target.copy_with(host=address),
+                headers=headers,
+                timeout=self.config.timeout,
+                follow_redirects=False,
+                extensions=extensions,
+                **kwargs,
+            )
+        except httpx.HTTPError as exc:
+            raise Stop(transport_failure(exc, what)) from None
+
+    def call(
+        self, method: str, url: str, what: str, judge: Judge = classify, **kwargs: Any
+    ) -> httpx.Response:
+        """send, then Stop with the judged Result unless the answer is 2xx."""
+        response = self.send(method, url, what, **kwargs)
+        if not response.is_success:
+            raise Stop(judge(response, what))
+        return response
+
+    def run(self, step: Callable[[], Result], *secrets: str) -> Result:
+        """The step's Result, or the one it stopped with; secrets redacted, the outcome logged."""
+        try:
+            result = step()
+        except Stop as stop:
+            result = stop.result
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            logger.exception("delivery: unexpected answer")
+            result = Result(False, f"unexpected answer ({type(exc).__name__})", retry=True)
+        hidden = [*self.secrets, *(s for s in secrets if s)]
+        detail = result.detail
+        for secret in hidden:
+            detail = detail.replace(secret, "[redacted]")
+        result = Result(
+            result.ok, detail, result.retry, result.retry_after, result.external_id, result.extra
+        )
+        logger.info("delivery ok=%s retry=%s: %s", result.ok, result.retry, result.detail)
+        return result
+
+
+def json_of(response: httpx.Response, what: str) -> Any:
+    """The JSON body of a 2xx answer; Stop (retry) when it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        raise Stop(Result(False, f"{what}: answer is not JSON", retry=True)) from None
+
+
+def secrets_of(config: IntegrationConfig) -> list[str]:
+    """Every SecretStr value of a config, to redact."""
+    values = (getattr(config, name) for name in type(config).model_fields)
+    return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+
+
+def unsupported(name: str, kind: str) -> Result:
+    """A delivery kind this integration does not carry: parked."""
+    return Result(False, f"{name}: does not deliver {kind!r}", retry=False)
+
+
+class HttpIntegration(Integration):
+    """An integration that talks HTTP through an Outbound."""
+
+    config: HttpConfig
+
+    def __init__(self, config: IntegrationConfig, client: httpx.Client) -> None:
+        super().__init__(config, client)
+        assert isinstance(config, HttpConfig)
+        self.http = Outbound(client, config, secrets_of(config))
