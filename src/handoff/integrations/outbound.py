@@ -24,6 +24,8 @@ from handoff.integrations.urls import RefusedAddress, resolve
 
 logger = logging.getLogger("handoff.integrations")
 
+SEGMENT_CHARS = 12
+
 Judge = Callable[[httpx.Response, str], Result]
 
 
@@ -53,7 +55,7 @@ class Outbound:
     def __init__(self, client: httpx.Client, config: HttpConfig, secrets: Iterable[str]) -> None:
         self.client = client
         self.config = config
-        self.secrets = [s for s in secrets if s]
+        self.secrets = [piece for s in secrets for piece in pieces(s)]
 
     def send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
         """One request to the checked address of url, within the timeout; Stop if refused/lost."""
@@ -100,7 +102,7 @@ class Outbound:
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             logger.exception("delivery: unexpected answer")
             result = Result(False, f"unexpected answer ({type(exc).__name__})", retry=True)
-        hidden = [*self.secrets, *(s for s in secrets if s)]
+        hidden = [*self.secrets, *(piece for s in secrets for piece in pieces(s))]
         detail = result.detail
         for secret in hidden:
             detail = detail.replace(secret, "[redacted]")
@@ -109,6 +111,17 @@ class Outbound:
         )
         logger.info("delivery ok=%s retry=%s: %s", result.ok, result.retry, result.detail)
         return result
+
+
+def pieces(secret: str) -> list[str]:
+    """What to redact for a secret: itself and, for a URL, its query and long path segments."""
+    if not secret:
+        return []
+    if "://" not in secret:
+        return [secret]
+    url = httpx.URL(secret)
+    segments = [seg for seg in url.path.split("/") if len(seg) >= SEGMENT_CHARS]
+    return [secret, *segments, *([url.query.decode()] if url.query else [])]
 
 
 def json_of(response: httpx.Response, what: str) -> Any:
