@@ -12,6 +12,7 @@ from handoff.api.limits import BodyLimit
 from handoff.api.metrics import Metrics, MetricsMiddleware
 from handoff.api.routes import conversations, handoffs, health, policies, reps, simulate
 from handoff.auth import KeyCache
+from handoff.dashboard.app import install_dashboard
 from handoff.db.engine import make_engine, make_sessionmaker
 from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     for module in ROUTERS:
         app.include_router(module.router)
+    install_dashboard(app)
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -6,6 +6,7 @@ import typer
 
 from handoff.cli import policy as policy_commands
 from handoff.cli import service as service_commands
+from handoff.cli.users import users
 
 app = typer.Typer(
     help="handoff: decide when a chatbot conversation deserves a person, and explain why.",
@@ -18,3 +19,4 @@ app.add_typer(policy_commands.schema, name="schema")
 app.command("serve")(service_commands.serve)
 app.add_typer(service_commands.db, name="db")
 app.add_typer(service_commands.keys, name="keys")
+app.add_typer(users, name="users")

@@ -1,0 +1,53 @@
+"""The audit log: who published, rolled back, reassigned, changed availability or signed in.
+
+`record` is the one way in; the API may call it too. The caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handoff.db.dashboard_models import AuditEntry
+
+ACTIONS = (
+    "policy_published",
+    "policy_rolled_back",
+    "handoff_reassigned",
+    "availability_changed",
+    "signed_in",
+    "sign_in_failed",
+    "signed_out",
+    "user_created",
+)
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    now: datetime,
+    subject: str | None = None,
+    **details: Any,
+) -> AuditEntry:
+    """Add an entry to the log (within the caller's transaction)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action '{action}'")
+    entry = AuditEntry(at=now, actor=actor[:200], action=action, subject=subject, details=details)
+    session.add(entry)
+    return entry
+
+
+def entries(
+    session: Session, *, action: str | None = None, limit: int = 100, before_id: int | None = None
+) -> list[AuditEntry]:
+    """Entries, newest first, of one action when given."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.execute(query).scalars())
