@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -130,11 +131,17 @@ def client() -> Iterator[httpx.Client]:
         yield c
 
 
-def hang(seconds: float = 1.0):
-    """A handler that answers only after the client's timeout."""
+@pytest.fixture
+def hang() -> Iterator[Callable[[Request], Response]]:
+    """A handler that answers only when the test is over, long after the client's timeout."""
+    release, finished = threading.Event(), threading.Event()
 
     def handler(request: Request) -> Response:
-        time.sleep(seconds)
+        release.wait(10)
+        finished.set()
         return Response("{}", content_type="application/json")
 
-    return handler
+    yield handler
+    release.set()
+    if finished.wait(10):
+        time.sleep(0.05)

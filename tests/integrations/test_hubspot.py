@@ -11,7 +11,7 @@ from werkzeug import Request, Response
 
 from handoff.integrations.base import Delivery, build
 
-from .conftest import SECRET, hang
+from .conftest import SECRET
 
 CONTACTS = "/crm/v3/objects/contacts"
 NOTES = "/crm/v3/objects/notes"
@@ -223,8 +223,8 @@ def test_server_errors_retry(httpserver, hubspot, lead):
     assert not result.ok and result.retry and "hubspot note create: HTTP 502" in result.detail
 
 
-def test_a_hang_times_out_and_retries(httpserver, hubspot, lead):
-    httpserver.expect_request(f"{CONTACTS}/search").respond_with_handler(hang())
+def test_a_hang_times_out_and_retries(httpserver, hubspot, lead, hang):
+    httpserver.expect_request(f"{CONTACTS}/search").respond_with_handler(hang)
     result = hubspot.deliver(lead)
     assert not result.ok and result.retry and "Timeout" in result.detail
 

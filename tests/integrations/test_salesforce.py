@@ -12,7 +12,7 @@ from werkzeug import Request, Response
 
 from handoff.integrations.base import Delivery, build
 
-from .conftest import SECRET, hang
+from .conftest import SECRET
 
 ROOT = "/services/data/v60.0"
 LEADS = re.compile(rf"^{ROOT}/sobjects/Lead/Handoff_Conversation_Id__c/[^/]+$")
@@ -248,8 +248,8 @@ def test_unavailable_and_rate_limited_retry(httpserver, salesforce, lead, status
     assert not result.ok and result.retry and result.retry_after == after
 
 
-def test_a_hang_times_out_and_retries(httpserver, salesforce, lead):
-    httpserver.expect_request(LEADS, method="PATCH").respond_with_handler(hang())
+def test_a_hang_times_out_and_retries(httpserver, salesforce, lead, hang):
+    httpserver.expect_request(LEADS, method="PATCH").respond_with_handler(hang)
     result = salesforce.deliver(lead)
     assert not result.ok and result.retry and "Timeout" in result.detail
 

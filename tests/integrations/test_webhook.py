@@ -11,8 +11,6 @@ from werkzeug import Response
 from handoff.integrations.base import Delivery, build
 from handoff.integrations.webhook import sign, verify
 
-from .conftest import hang
-
 # The vector published with the Standard Webhooks reference libraries.
 VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 VECTOR_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -131,8 +129,8 @@ def test_answers_are_judged(httpserver, hook, lead, status, headers, retry, afte
     assert f"HTTP {status}" in result.detail
 
 
-def test_a_hanging_receiver_times_out_and_retries(httpserver, hook, lead):
-    httpserver.expect_request("/hooks/handoff").respond_with_handler(hang())
+def test_a_hanging_receiver_times_out_and_retries(httpserver, hook, lead, hang):
+    httpserver.expect_request("/hooks/handoff").respond_with_handler(hang)
     result = hook.deliver(lead)
     assert not result.ok and result.retry and "Timeout" in result.detail
 
