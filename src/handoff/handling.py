@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,17 +27,22 @@ from handoff.core.events import Event as CoreEvent
 from handoff.core.state import ConversationState, apply_event
 from handoff.db.conversations import (
     add,
+    decision_body,
     find_event,
-    get_decision,
+    insert_decision,
+    insert_event,
     lock_conversation,
     try_lock_event_id,
+    update_conversation,
 )
 from handoff.db.engine import writing
-from handoff.db.handoffs import handoff_of
-from handoff.db.models import Conversation, Decision, Event, Handoff
+from handoff.db.handoffs import get_handoff
+from handoff.db.models import Handoff
 from handoff.db.roster import lock_team, roster_state
 from handoff.errors import EventInFlight, EventMismatch
 from handoff.policy_store import PolicyBook
+
+_STATE_FIELDS = fields(ConversationState)
 
 
 def body_sha256(raw: dict[str, Any]) -> str:
@@ -47,8 +53,13 @@ def body_sha256(raw: dict[str, Any]) -> str:
 
 def load_state(data: dict[str, Any]) -> ConversationState:
     """A stored state (keys this version of the core no longer keeps are dropped)."""
-    known = {f.name for f in fields(ConversationState)}
+    known = {f.name for f in _STATE_FIELDS}
     return ConversationState.from_dict({k: v for k, v in data.items() if k in known})
+
+
+def dump_state(state: ConversationState) -> dict[str, Any]:
+    """The state as JSON, field by field (a shallow copy: the store serialises it at once)."""
+    return {f.name: getattr(state, f.name) for f in _STATE_FIELDS}
 
 
 @dataclass
@@ -111,118 +122,114 @@ class Handler:
     def _handle(
         self, session: Session, conversation_id: str, raw: dict, event: CoreEvent, now: datetime
     ) -> Outcome:
+        conn = session.connection()
         policy = self.book.live(session)
-        conversation = lock_conversation(session, conversation_id, now)
+        conversation = lock_conversation(conn, conversation_id, now)
         digest = body_sha256(raw)
         if event.event_id is not None:
-            if not try_lock_event_id(session, conversation_id, event.event_id):
+            if not try_lock_event_id(conn, conversation_id, event.event_id):
                 raise _in_flight(event.event_id)
-            stored = find_event(session, conversation_id, event.event_id)
+            stored = find_event(conn, conversation_id, event.event_id)
             if stored is not None:
-                return _replay(session, stored, digest)
+                return _replay(session, conversation, stored, digest)
         state = load_state(conversation.state)
         seq = state.events
         apply_event(policy, state, event)
-        handoff = handoff_of(session, conversation_id)
-        decided = opened = handoff is None
-        if handoff is None:
-            decision = _decide(session, policy, state, event.at, seq)
-            row = _store_decision(session, conversation_id, seq, decision, policy, now)
-            opened = decision.action == "handoff"
-            if opened:
-                handoff = open_handoff(session, conversation_id, row, decision, now)
+        if conversation.handoff_id is None:
+            handoff, decision_id, body = self._decide(
+                session, conversation_id, state, event, policy, now
+            )
         else:
-            row = get_decision(session, handoff.decision_id)
-            if event.type == "message" and event.data["role"] == "agent":
+            agent = event.type == "message" and event.data["role"] == "agent"
+            handoff = get_handoff(session, conversation.handoff_id, lock=agent)
+            decision_id, body = handoff.decision_id, decision_body(conn, handoff.decision_id)
+            if agent:
                 record_response(handoff, now)
-        _store_event(session, conversation, state, event, raw, digest, seq, row, now)
-        return Outcome(row.body, handoff, seq, decided=decided, opened=opened)
+        update_conversation(
+            conn,
+            conversation_id,
+            {
+                "state": dump_state(state),
+                "event_count": state.events,
+                "last_decision_id": decision_id,
+                "handoff_id": handoff.id if handoff else None,
+                "updated_at": now,
+            },
+        )
+        insert_event(
+            conn,
+            {
+                "conversation_id": conversation_id,
+                "seq": seq,
+                "event_id": event.event_id,
+                "body_sha256": digest,
+                "body": event.to_dict(),
+                "at": event.at,
+                "received_at": now,
+                "decision_id": decision_id,
+            },
+        )
+        decided = conversation.handoff_id is None
+        opened = decided and handoff is not None
+        return Outcome(body, handoff, seq, decided=decided, opened=opened)
+
+    def _decide(
+        self,
+        session: Session,
+        conversation_id: str,
+        state: ConversationState,
+        event: CoreEvent,
+        policy: Policy,
+        now: datetime,
+    ) -> tuple[Handoff | None, int, dict[str, Any]]:
+        seq = state.events - 1
+        decision = evaluate(policy, state, RosterState(), event.at, seq)
+        if decision.action == "handoff":
+            if decision.assignment:
+                lock_team(session, decision.assignment["team"])
+            decision = evaluate(policy, state, roster_state(session), event.at, seq)
+        body = decision.to_dict()
+        decision_id = insert_decision(
+            session.connection(),
+            {
+                "conversation_id": conversation_id,
+                "event_seq": seq,
+                "action": decision.action,
+                "mode": decision.mode,
+                "policy_version": policy.version,
+                "body": body,
+                "created_at": now,
+            },
+        )
+        handoff = None
+        if decision.action == "handoff":
+            handoff = open_handoff(session, conversation_id, decision_id, decision, now)
+        return handoff, decision_id, body
 
 
 def _in_flight(event_id: str) -> EventInFlight:
     return EventInFlight(f"event '{event_id}' is being handled right now: retry", field="event_id")
 
 
-def _replay(session: Session, stored: Event, digest: str) -> Outcome:
+def _replay(session: Session, conversation: Row, stored: Row, digest: str) -> Outcome:
     if stored.body_sha256 != digest:
         raise EventMismatch(
-            f"event_id '{stored.event_id}' was already used with a different body", field="event_id"
+            "this event_id was already used with a different body", field="event_id"
         )
-    decision = get_decision(session, stored.decision_id)
-    handoff = handoff_of(session, stored.conversation_id)
-    return Outcome(decision.body, handoff, stored.seq, replayed=True)
-
-
-def _decide(
-    session: Session, policy: Policy, state: ConversationState, at: datetime, seq: int
-) -> CoreDecision:
-    decision = evaluate(policy, state, RosterState(), at, seq)
-    if decision.action != "handoff":
-        return decision
-    if decision.assignment:
-        lock_team(session, decision.assignment["team"])
-    return evaluate(policy, state, roster_state(session), at, seq)
-
-
-def _store_decision(
-    session: Session,
-    conversation_id: str,
-    seq: int,
-    decision: CoreDecision,
-    policy: Policy,
-    now: datetime,
-) -> Decision:
-    row = Decision(
-        conversation_id=conversation_id,
-        event_seq=seq,
-        action=decision.action,
-        mode=decision.mode,
-        policy_version=policy.version,
-        body=decision.to_dict(),
-        created_at=now,
-    )
-    add(session, row)
-    return row
-
-
-def _store_event(
-    session: Session,
-    conversation: Conversation,
-    state: ConversationState,
-    event: CoreEvent,
-    raw: dict,
-    digest: str,
-    seq: int,
-    decision: Decision,
-    now: datetime,
-) -> None:
-    conversation.state = state.to_dict()
-    conversation.event_count = state.events
-    conversation.updated_at = now
-    conversation.last_decision_id = decision.id
-    session.add(
-        Event(
-            conversation_id=conversation.id,
-            seq=seq,
-            event_id=event.event_id,
-            body_sha256=digest,
-            body=event.to_dict(),
-            at=event.at,
-            received_at=now,
-            decision_id=decision.id,
-        )
-    )
+    body = decision_body(session, stored.decision_id)
+    handoff = session.get(Handoff, conversation.handoff_id) if conversation.handoff_id else None
+    return Outcome(body, handoff, stored.seq, replayed=True)
 
 
 def open_handoff(
-    session: Session, conversation_id: str, row: Decision, decision: CoreDecision, now: datetime
+    session: Session, conversation_id: str, decision_id: int, decision: CoreDecision, now: datetime
 ) -> Handoff:
     """Create the conversation's handoff from its decision; offer it to the rep chosen."""
     assignment = decision.assignment or {}
     route = decision.route or {}
     handoff = Handoff(
         conversation_id=conversation_id,
-        decision_id=row.id,
+        decision_id=decision_id,
         status="queued",
         mode=decision.mode,
         team=assignment.get("team") or route.get("team"),

@@ -48,7 +48,7 @@ class PolicyBook:
 
     def live(self, session: Session) -> Policy:
         """The live policy (the highest version), compiled."""
-        version = live_version(session)
+        version = live_version(session.connection())
         if version is None:
             raise NoLivePolicy(
                 "no policy is published yet: publish one (or start with HANDOFF_POLICY)"

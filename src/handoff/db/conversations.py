@@ -1,50 +1,91 @@
-"""Conversations, their events and decisions; nothing here commits."""
+"""Conversations, their events and decisions; nothing here commits.
+
+The per-event functions take the transaction's Connection and use Core statements:
+they run on every event, so they skip the ORM's unit of work.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, Row, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from handoff.db.models import Conversation, Decision, Event
 from handoff.db.sql import insert_ignore, is_postgresql
 
+CONVERSATIONS = Conversation.__table__
+EVENTS = Event.__table__
+DECISIONS = Decision.__table__
+_c, _e, _d = CONVERSATIONS.c, EVENTS.c, DECISIONS.c
+_LOCK = select(_c.id, _c.state, _c.handoff_id).where(_c.id == bindparam("cid")).with_for_update()
+_UPDATE = update(CONVERSATIONS).where(_c.id == bindparam("cid"))
+_FIND = select(_e.seq, _e.body_sha256, _e.decision_id).where(
+    _e.conversation_id == bindparam("cid"), _e.event_id == bindparam("eid")
+)
+_INSERT_EVENT = insert(EVENTS)
+_INSERT_DECISION = insert(DECISIONS)
+_DECISION_BODY = select(_d.body).where(_d.id == bindparam("did"))
+_CLAIM = text("SELECT pg_try_advisory_xact_lock(hashtext(:cid), hashtext(:eid))")
 
-def lock_conversation(session: Session, conversation_id: str, now: datetime) -> Conversation:
-    """The conversation, created if new, locked for this transaction (FOR UPDATE)."""
-    row = {
-        "id": conversation_id,
-        "state": {},
-        "event_count": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
-    insert_ignore(session, Conversation, row)
-    query = select(Conversation).where(Conversation.id == conversation_id).with_for_update()
-    return session.execute(query.execution_options(populate_existing=True)).scalar_one()
+
+def lock_conversation(conn: Connection, conversation_id: str, now: datetime) -> Row:
+    """The conversation (id, state, handoff_id), created if new, locked (FOR UPDATE)."""
+    row = conn.execute(_LOCK, {"cid": conversation_id}).first()
+    if row is None:
+        new = {
+            "id": conversation_id,
+            "state": {},
+            "event_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        insert_ignore(conn, Conversation, new)
+        row = conn.execute(_LOCK, {"cid": conversation_id}).one()
+    return row
 
 
-def try_lock_event_id(session: Session, conversation_id: str, event_id: str) -> bool:
+def update_conversation(conn: Connection, conversation_id: str, values: dict[str, Any]) -> None:
+    """Write new values on the conversation's row (the same columns every time)."""
+    conn.execute(_UPDATE, {"cid": conversation_id, **values})
+
+
+def try_lock_event_id(conn: Connection, conversation_id: str, event_id: str) -> bool:
     """Claim an event id for this transaction (PostgreSQL advisory lock); False if taken."""
-    if not is_postgresql(session):
+    if not is_postgresql(conn):
         return True
-    claim = text("SELECT pg_try_advisory_xact_lock(hashtext(:conversation), hashtext(:event))")
-    params = {"conversation": conversation_id, "event": event_id}
-    return bool(session.execute(claim, params).scalar())
+    return bool(conn.execute(_CLAIM, {"cid": conversation_id, "eid": event_id}).scalar())
+
+
+def find_event(conn: Connection, conversation_id: str, event_id: str) -> Row | None:
+    """(seq, body_sha256, decision_id) of the stored event with this client id, or None."""
+    return conn.execute(_FIND, {"cid": conversation_id, "eid": event_id}).first()
+
+
+def insert_event(conn: Connection, values: dict[str, Any]) -> None:
+    """Store one event."""
+    conn.execute(_INSERT_EVENT, values)
+
+
+def insert_decision(conn: Connection, values: dict[str, Any]) -> int:
+    """Store one decision; its id."""
+    return conn.execute(_INSERT_DECISION, values).inserted_primary_key[0]
+
+
+def decision_body(db: Session | Connection, decision_id: int) -> dict[str, Any]:
+    """A stored decision's JSON."""
+    return db.execute(_DECISION_BODY, {"did": decision_id}).scalar_one()
+
+
+def get_decision(session: Session, decision_id: int) -> Decision | None:
+    """A stored decision, or None."""
+    return session.get(Decision, decision_id)
 
 
 def get_conversation(session: Session, conversation_id: str) -> Conversation | None:
     """The conversation, or None."""
     return session.get(Conversation, conversation_id)
-
-
-def find_event(session: Session, conversation_id: str, event_id: str) -> Event | None:
-    """The stored event with this client id, or None."""
-    query = select(Event).where(
-        Event.conversation_id == conversation_id, Event.event_id == event_id
-    )
-    return session.execute(query).scalar_one_or_none()
 
 
 def event_hashes(session: Session, conversation_id: str, event_ids: list[str]) -> dict[str, str]:
@@ -59,11 +100,6 @@ def events_of(session: Session, conversation_id: str) -> list[Event]:
     """Every event of the conversation, in order."""
     query = select(Event).where(Event.conversation_id == conversation_id).order_by(Event.seq)
     return list(session.execute(query).scalars())
-
-
-def get_decision(session: Session, decision_id: int) -> Decision | None:
-    """A stored decision, or None."""
-    return session.get(Decision, decision_id)
 
 
 def add(session: Session, row: object) -> None:

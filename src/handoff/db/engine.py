@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_MS = 30_000
 _IMMEDIATE = "handoff_immediate"
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 def database_url(url: str) -> str:
@@ -31,6 +34,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
+    _WRITERS[engine] = threading.Lock()
     return engine
 
 
@@ -56,7 +60,11 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def writing(session: Session) -> Iterator[Session]:
-    """One write transaction, committed at the end (SQLite: BEGIN IMMEDIATE, writers queue up)."""
-    with session.begin():
+    """One write transaction, committed at the end.
+
+    On SQLite, writers of this process queue on a lock (no busy-wait sleeps) and BEGIN
+    IMMEDIATE queues them behind other processes' writers.
+    """
+    with _WRITERS.get(session.get_bind()) or nullcontext(), session.begin():
         session.connection(execution_options={_IMMEDIATE: True})
         yield session

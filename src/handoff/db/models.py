@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -85,6 +87,7 @@ class Conversation(Base):
     state: Mapped[dict[str, Any]] = mapped_column(Json)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     last_decision_id: Mapped[int | None] = mapped_column(Id)
+    handoff_id: Mapped[int | None] = mapped_column(Id)
     created_at: Mapped[datetime] = mapped_column(When)
     updated_at: Mapped[datetime] = mapped_column(When)
 
@@ -120,6 +123,18 @@ class Decision(Base):
     policy_version: Mapped[int] = mapped_column(ForeignKey("policy_versions.version"))
     body: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(When)
+    qualified: Mapped[bool | None] = mapped_column(Boolean)
+    segment: Mapped[str | None] = mapped_column(String(100))
+    roster: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+
+Index(
+    "ix_decisions_qualified",
+    Decision.conversation_id,
+    sqlite_where=text("qualified"),
+    postgresql_where=text("qualified"),
+)
+Index("ix_conversations_created_at", Conversation.created_at)
 
 
 class Handoff(Base):
@@ -143,6 +158,11 @@ class Handoff(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(When)
     first_response_at: Mapped[datetime | None] = mapped_column(When)
     closed_at: Mapped[datetime | None] = mapped_column(When)
+    segment: Mapped[str | None] = mapped_column(String(100))
+    rule: Mapped[str | None] = mapped_column(String(100))
+    after_hours: Mapped[bool | None] = mapped_column(Boolean)
+    accept_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    response_business_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 Index("ix_handoffs_rep_status", Handoff.rep, Handoff.status)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from handoff.db.models import PolicyVersion
 
+_LIVE = select(func.max(PolicyVersion.__table__.c.version))
 
-def live_version(session: Session) -> int | None:
+
+def live_version(db: Session | Connection) -> int | None:
     """The number of the live version, or None when nothing was ever published."""
-    return session.execute(select(func.max(PolicyVersion.version))).scalar()
+    return db.execute(_LIVE).scalar()
 
 
 def get_version(session: Session, version: int) -> PolicyVersion | None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, model: type, values: dict[str, Any]) -> None:
+def insert_ignore(db: Session | Connection, model: type, values: dict[str, Any]) -> None:
     """INSERT a row unless one with the same key exists (ON CONFLICT DO NOTHING)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+    dialect = postgresql if is_postgresql(db) else sqlite
+    db.execute(dialect.insert(model.__table__).values(**values).on_conflict_do_nothing())
 
 
-def is_postgresql(session: Session) -> bool:
-    """Whether the session talks to PostgreSQL."""
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgresql(db: Session | Connection) -> bool:
+    """Whether the session or connection talks to PostgreSQL."""
+    bind = db.get_bind() if isinstance(db, Session) else db
+    return bind.dialect.name == "postgresql"

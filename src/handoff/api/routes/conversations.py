@@ -14,7 +14,7 @@ from handoff.api.deps import Ingest, Reader, Services, ServicesDep, SessionDep
 from handoff.api.errors import ApiError
 from handoff.api.views import handoff_summary, when
 from handoff.core.events import EVENT_FIELDS, Event, parse_event
-from handoff.db.conversations import event_hashes, events_of, get_conversation, get_decision
+from handoff.db.conversations import decision_body, event_hashes, events_of, get_conversation
 from handoff.db.handoffs import handoff_of
 from handoff.errors import EventMismatch, NotFound
 from handoff.handling import Outcome, body_sha256
@@ -133,7 +133,7 @@ def get_conversation_view(
     conversation = get_conversation(session, conversation_id)
     if conversation is None:
         raise NotFound(f"no conversation '{conversation_id}'")
-    decision = get_decision(session, conversation.last_decision_id).body
+    decision = decision_body(session, conversation.last_decision_id)
     return {
         "id": conversation.id,
         "created_at": when(conversation.created_at),

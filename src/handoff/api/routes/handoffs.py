@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from handoff import lifecycle
 from handoff.api.deps import Admin, Reader, ServicesDep, SessionDep
 from handoff.api.views import handoff_summary
-from handoff.db.conversations import events_of, get_conversation, get_decision
+from handoff.db.conversations import decision_body, events_of, get_conversation
 from handoff.db.engine import writing
 from handoff.db.handoffs import get_handoff, list_handoffs
 from handoff.errors import NotFound
@@ -69,7 +69,7 @@ def packet(handoff_id: int, who: Reader, session: SessionDep) -> dict:
     handoff = get_handoff(session, handoff_id)
     if handoff is None:
         raise NotFound(f"no handoff {handoff_id}")
-    decision = get_decision(session, handoff.decision_id).body
+    decision = decision_body(session, handoff.decision_id)
     state = get_conversation(session, handoff.conversation_id).state
     events = events_of(session, handoff.conversation_id)
     transcript = [

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("event_count", sa.Integer(), nullable=False),
         sa.Column("last_decision_id", Id, nullable=True),
+        sa.Column("handoff_id", Id, nullable=True),
         sa.Column("created_at", When, nullable=False),
         sa.Column("updated_at", When, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
