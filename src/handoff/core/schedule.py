@@ -110,6 +110,18 @@ class Schedule:
                     return opens.astimezone(self._tz)
         return None
 
+    def open_seconds(self, start: datetime, end: datetime) -> int:
+        """Whole seconds the schedule is open between two aware instants (0 if end <= start)."""
+        total = 0.0
+        day, last = self.local(start).date(), self.local(end).date()
+        while day <= last:
+            if self.holiday(day) is None:
+                for s, e in self._open[day.weekday()]:
+                    lo, hi = max(self._instant(day, s), start), min(self._instant(day, e), end)
+                    total += max((hi - lo).total_seconds(), 0.0)
+            day += timedelta(days=1)
+        return int(total)
+
     def week_grid(self) -> dict[str, list[tuple[str, str]]]:
         """Each day's ranges as ("HH:MM", "HH:MM"), overnight ones on their start day."""
         return {
