@@ -41,6 +41,7 @@ from handoff.db.models import Handoff
 from handoff.db.roster import lock_team, roster_state
 from handoff.errors import EventInFlight, EventMismatch
 from handoff.policy_store import PolicyBook
+from handoff.recording import business_seconds, decision_columns, handoff_columns
 
 _STATE_FIELDS = fields(ConversationState)
 
@@ -183,11 +184,12 @@ class Handler:
         now: datetime,
     ) -> tuple[Handoff | None, int, dict[str, Any]]:
         seq = state.events - 1
-        decision = evaluate(policy, state, RosterState(), event.at, seq)
+        decision, roster = evaluate(policy, state, RosterState(), event.at, seq), None
         if decision.action == "handoff":
             if decision.assignment:
                 lock_team(session, decision.assignment["team"])
-            decision = evaluate(policy, state, roster_state(session), event.at, seq)
+            roster = roster_state(session)
+            decision = evaluate(policy, state, roster, event.at, seq)
         body = decision.to_dict()
         decision_id = insert_decision(
             session.connection(),
@@ -199,6 +201,7 @@ class Handler:
                 "policy_version": policy.version,
                 "body": body,
                 "created_at": now,
+                **decision_columns(decision, roster),
             },
         )
         handoff = None
@@ -239,6 +242,7 @@ def open_handoff(
         reassignments=0,
         log=[{"at": now.isoformat(), "what": "created", "mode": decision.mode}],
         created_at=now,
+        **handoff_columns(decision),
     )
     add(session, handoff)
     if decision.rep:
@@ -259,6 +263,7 @@ def record_response(handoff: Handoff, now: datetime) -> None:
     """Note the rep's first response (later ones change nothing)."""
     if handoff.first_response_at is None:
         handoff.first_response_at = now
+        handoff.response_business_seconds = business_seconds(handoff, now)
         log(handoff, now, "first_response")
 
 

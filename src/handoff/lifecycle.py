@@ -15,6 +15,7 @@ from handoff.db.roster import get_rep, lock_team, roster_state
 from handoff.errors import Conflict, Invalid, NotFound
 from handoff.handling import load_state, log, offer, record_response
 from handoff.policy_store import PolicyBook
+from handoff.recording import business_seconds
 
 OUTCOMES = ("won", "lost", "not_qualified", "wrong_route", "no_response", "duplicate")
 STATUSES = ("queued", "offered", "accepted", "closed")
@@ -43,6 +44,7 @@ def accept(session: Session, handoff_id: int, now: datetime) -> Handoff:
         raise Conflict(f"handoff {handoff.id} is not offered to a rep yet: reassign it to one")
     handoff.status = "accepted"
     handoff.accepted_at = now
+    handoff.accept_business_seconds = business_seconds(handoff, now)
     log(handoff, now, "accepted", rep=handoff.rep)
     return handoff
 
