@@ -94,7 +94,7 @@ def judge(exc: Exception) -> Result:
         return Result(False, f"email: SMTP {exc.smtp_code}", retry=400 <= exc.smtp_code < 500)
     if isinstance(exc, smtplib.SMTPNotSupportedError | ssl.SSLError):
         return Result(False, f"email: {type(exc).__name__} (check security and port)")
-    return Result(False, f"email: {type(exc).__name__}", retry=True)
+    return Result(False, f"email: {type(exc).__name__} ({str(exc)[:200]})", retry=True)
 
 
 @register

@@ -52,7 +52,10 @@ def refused(detail: str) -> Stop:
 class Outbound:
     """The HTTP side of one integration instance."""
 
-    def __init__(self, client: httpx.Client, config: HttpConfig, secrets: Iterable[str]) -> None:
+    def __init__(
+        self, name: str, client: httpx.Client, config: HttpConfig, secrets: Iterable[str]
+    ) -> None:
+        self.name = name
         self.client = client
         self.config = config
         self.secrets = [piece for s in secrets for piece in pieces(s)]
@@ -101,7 +104,9 @@ class Outbound:
             result = stop.result
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             logger.exception("delivery: unexpected answer")
-            result = Result(False, f"unexpected answer ({type(exc).__name__})", retry=True)
+            result = Result(
+                False, f"{self.name}: unexpected answer ({type(exc).__name__})", retry=True
+            )
         hidden = [*self.secrets, *(piece for s in secrets for piece in pieces(s))]
         detail = result.detail
         for secret in hidden:
@@ -151,4 +156,4 @@ class HttpIntegration(Integration):
     def __init__(self, config: IntegrationConfig, client: httpx.Client) -> None:
         super().__init__(config, client)
         assert isinstance(config, HttpConfig)
-        self.http = Outbound(client, config, secrets_of(config))
+        self.http = Outbound(self.name, client, config, secrets_of(config))
