@@ -8,11 +8,33 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from handoff.dashboard.auth import Refused, SignInNeeded
-from handoff.dashboard.routes import handoffs, inbox, session
+from handoff.dashboard.routes import (
+    audit_log,
+    conversations,
+    handoffs,
+    inbox,
+    overview,
+    rules,
+    session,
+    team,
+    users,
+    versions,
+)
 from handoff.dashboard.routes.session import refused_page, sign_in_page
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTERS = (session, inbox, handoffs)
+ROUTERS = (
+    session,
+    overview,
+    inbox,
+    handoffs,
+    conversations,
+    rules,
+    versions,
+    team,
+    audit_log,
+    users,
+)
 
 
 def install_dashboard(app: FastAPI) -> None:
