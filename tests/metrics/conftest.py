@@ -107,3 +107,6 @@ def week(engine) -> Session:
         with session.begin():
             seed(session)
         yield session
+
+
+from api.conftest import api, settings  # noqa: E402, F401 - the API fixtures, reused

@@ -11,6 +11,7 @@ from handoff.api.errors import install_error_handlers
 from handoff.api.limits import BodyLimit
 from handoff.api.metrics import Metrics, MetricsMiddleware
 from handoff.api.routes import conversations, handoffs, health, policies, reps, simulate
+from handoff.api.routes import metrics as metrics_routes
 from handoff.auth import KeyCache
 from handoff.dashboard.app import install_dashboard
 from handoff.db.engine import make_engine, make_sessionmaker
@@ -18,7 +19,7 @@ from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 from handoff.settings import Settings, get_settings
 
-ROUTERS = (conversations, handoffs, reps, policies, simulate, health)
+ROUTERS = (conversations, handoffs, reps, policies, simulate, metrics_routes, health)
 DESCRIPTION = (
     "Decides when a chatbot conversation deserves a human sales rep, routes it and explains why. "
     "Authenticate with `Authorization: Bearer <key>`; every error is "
