@@ -124,8 +124,8 @@ class Handler:
         self, session: Session, conversation_id: str, raw: dict, event: CoreEvent, now: datetime
     ) -> Outcome:
         conn = session.connection()
-        policy = self.book.live(session)
         conversation = lock_conversation(conn, conversation_id, now)
+        policy = self.book.version(session, conversation.live)
         digest = body_sha256(raw)
         if event.event_id is not None:
             if not try_lock_event_id(conn, conversation_id, event.event_id):

@@ -33,8 +33,10 @@ class PolicyBook:
         self._compiled: dict[int, Policy] = {}
         self._lock = threading.Lock()
 
-    def version(self, session: Session, version: int) -> Policy:
-        """A published version, compiled."""
+    def version(self, session: Session, version: int | None) -> Policy:
+        """A published version, compiled (None: nothing is published yet)."""
+        if version is None:
+            raise NoLivePolicy("no policy is published yet: publish one (or set HANDOFF_POLICY)")
         with self._lock:
             policy = self._compiled.get(version)
         if policy is None:
@@ -48,12 +50,7 @@ class PolicyBook:
 
     def live(self, session: Session) -> Policy:
         """The live policy (the highest version), compiled."""
-        version = live_version(session.connection())
-        if version is None:
-            raise NoLivePolicy(
-                "no policy is published yet: publish one (or start with HANDOFF_POLICY)"
-            )
-        return self.version(session, version)
+        return self.version(session, live_version(session.connection()))
 
 
 def publish(

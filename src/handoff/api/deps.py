@@ -60,12 +60,13 @@ class Scope:
 
     async def __call__(
         self,
-        services: ServicesDep,
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal | None:
         """The caller, when their key covers this route's scope."""
         if self.needed is None:
             return None
+        services: Services = request.app.state.services
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise ApiError(401, "unauthorized", "send an API key: Authorization: Bearer <key>")
         token = credentials.credentials

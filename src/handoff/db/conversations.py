@@ -9,17 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from handoff.db.models import Conversation, Decision, Event
+from handoff.db.models import Conversation, Decision, Event, PolicyVersion
 from handoff.db.sql import insert_ignore, is_postgresql
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
 DECISIONS = Decision.__table__
 _c, _e, _d = CONVERSATIONS.c, EVENTS.c, DECISIONS.c
-_LOCK = select(_c.id, _c.state, _c.handoff_id).where(_c.id == bindparam("cid")).with_for_update()
+_LIVE = select(func.max(PolicyVersion.__table__.c.version)).scalar_subquery().label("live")
+_LOCK = (
+    select(_c.id, _c.state, _c.handoff_id, _LIVE)
+    .where(_c.id == bindparam("cid"))
+    .with_for_update(of=CONVERSATIONS)
+)
 _UPDATE = update(CONVERSATIONS).where(_c.id == bindparam("cid"))
 _FIND = select(_e.seq, _e.body_sha256, _e.decision_id).where(
     _e.conversation_id == bindparam("cid"), _e.event_id == bindparam("eid")
@@ -31,7 +36,7 @@ _CLAIM = text("SELECT pg_try_advisory_xact_lock(hashtext(:cid), hashtext(:eid))"
 
 
 def lock_conversation(conn: Connection, conversation_id: str, now: datetime) -> Row:
-    """The conversation (id, state, handoff_id), created if new, locked (FOR UPDATE)."""
+    """The conversation (id, state, handoff_id, live policy version), created if new, locked."""
     row = conn.execute(_LOCK, {"cid": conversation_id}).first()
     if row is None:
         new = {

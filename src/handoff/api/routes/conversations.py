@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from handoff.api.deps import Ingest, Reader, Services, ServicesDep, SessionDep
+from handoff.api.deps import Ingest, Reader, Services, SessionDep
 from handoff.api.errors import ApiError
 from handoff.api.views import handoff_summary, when
 from handoff.core.events import EVENT_FIELDS, Event, parse_event
@@ -65,10 +65,9 @@ EVENTS_BODY = {
 
 
 @router.post("/{conversation_id}/events", openapi_extra=EVENTS_BODY)
-async def post_events(
-    conversation_id: ConversationId, request: Request, who: Ingest, services: ServicesDep
-) -> Response:
+async def post_events(conversation_id: ConversationId, request: Request, who: Ingest) -> Response:
     """Record one event or a batch ({"events": [...]}); answer the decision after the last."""
+    services: Services = request.app.state.services
     raws = _raw_events(await request.body())
     now = services.clock()
     events = [parse_event(raw, i, now) for i, raw in enumerate(raws)]
