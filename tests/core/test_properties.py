@@ -141,3 +141,27 @@ def test_a_handed_off_conversation_stays_handed_off(
         handoff.decide(POLICY, prefix + later, roster_state=roster, at=START).to_json()
         == first.to_json()
     )
+
+
+@fast
+@given(conversations())
+def test_state_survives_a_round_trip_through_json(events: list[dict]) -> None:
+    import json
+
+    from handoff.core.events import parse_events
+    from handoff.core.state import ConversationState, apply_event
+
+    state = ConversationState()
+    for event in parse_events(events, START):
+        apply_event(POLICY, state, event)
+        state = ConversationState.from_dict(json.loads(json.dumps(state.to_dict())))
+    whole = ConversationState()
+    for event in parse_events(events, START):
+        apply_event(POLICY, whole, event)
+    assert state == whole
+
+
+def test_a_stored_state_with_keys_no_longer_kept_still_loads() -> None:
+    from handoff.core.state import ConversationState
+
+    assert ConversationState.from_dict({"events": 3, "first_at": "2026-01-01T00:00:00Z"}).events == 3

@@ -6,7 +6,7 @@ signal counts with evidence, product seen, last question asked), not the events.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from handoff.core.compiled import Policy
@@ -36,13 +36,16 @@ class ConversationState:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """The state as JSON."""
-        return asdict(self)
+        """The state as JSON-ready data (shallow: serialise it before the next event)."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
-        """Rebuild a state saved with to_dict."""
-        return cls(**data)
+        """Rebuild a state saved with to_dict; keys this version no longer keeps are dropped."""
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})
+
+
+_FIELDS = tuple(f.name for f in fields(ConversationState))
 
 
 def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:
