@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import handoff
+from handoff.core.events import parse_events
+from handoff.core.state import ConversationState, apply_event
 
 POLICY_TEXT = (Path(__file__).parents[2] / "examples" / "policy.yaml").read_text()
 POLICY = handoff.load_policy(POLICY_TEXT)
@@ -146,11 +149,6 @@ def test_a_handed_off_conversation_stays_handed_off(
 @fast
 @given(conversations())
 def test_state_survives_a_round_trip_through_json(events: list[dict]) -> None:
-    import json
-
-    from handoff.core.events import parse_events
-    from handoff.core.state import ConversationState, apply_event
-
     state = ConversationState()
     for event in parse_events(events, START):
         apply_event(POLICY, state, event)
@@ -162,6 +160,4 @@ def test_state_survives_a_round_trip_through_json(events: list[dict]) -> None:
 
 
 def test_a_stored_state_with_keys_no_longer_kept_still_loads() -> None:
-    from handoff.core.state import ConversationState
-
     assert ConversationState.from_dict({"events": 3, "first_at": "2026-01-01T00:00:00Z"}).events == 3
