@@ -32,7 +32,7 @@ from handoff.db.models import Event as EventRow
 from handoff.db.roster import roster_state
 from handoff.policy_store import PolicyBook
 from handoff.recording import roster_from_snapshot
-from handoff.replay_summary import Summary
+from handoff.replay_summary import Outcome, Summary, changed_aspects
 
 BATCH = 2000
 _E, _D, _C = EventRow.__table__.c, DecisionRow.__table__.c, Conversation.__table__.c
@@ -105,18 +105,20 @@ class Replayer:
         self._reps.setdefault(reps_key, roster.reps)
         return roster
 
-    def decide(self, rows: list) -> tuple[Decision, Decision, bool, bool, int]:
-        """(old, new, old approximated, new approximated, events rejected by the draft)."""
+    def decide(self, rows: list, full: bool = False) -> tuple[Side, Side, int]:
+        """Both sides' decisions of one conversation, and the events the draft would reject.
+
+        Without `full`, a side that never hands off is only assessed (no trace is built).
+        """
         for shared in self._extractors.values():
             shared.clear()
         own = next((r.roster for r in rows if r.roster), None)
-        sides = [_Side(), _Side()]
+        sides = (Side(), Side())
         rejected = 0
         for index, row in enumerate(rows):
             event = to_event(row)
-            for side, policy in zip(
-                sides, (self.version(row.policy_version), self.draft), strict=True
-            ):
+            policies = (self.version(row.policy_version), self.draft)
+            for side, policy in zip(sides, policies, strict=True):
                 if side.decision is not None:
                     continue
                 side.policy = policy
@@ -134,22 +136,30 @@ class Replayer:
                     side.decision = evaluate(policy, side.state, roster, event.at, index)
             if sides[0].decision and sides[1].decision:
                 break
-        last = to_event(rows[-1]).at
         for side in sides:
-            if side.decision is None:
-                side.decision = evaluate(
-                    side.policy, side.state, RosterState(), last, len(rows) - 1
-                )
-        old, new = sides
-        return old.decision, new.decision, old.approximated, new.approximated, rejected
+            side.finish(to_event(rows[-1]).at, len(rows) - 1, full)
+        return sides[0], sides[1], rejected
 
 
 @dataclasses.dataclass
-class _Side:
+class Side:
+    """One policy's pass over a conversation: its state, its decision and how it was made."""
+
     state: ConversationState = dataclasses.field(default_factory=ConversationState)
     policy: Policy | None = None
     decision: Decision | None = None
+    outcome: Outcome | None = None
     approximated: bool = False
+
+    def finish(self, last: datetime, index: int, full: bool) -> None:
+        """Settle the outcome: the handoff, else the decision after the last event."""
+        if self.decision is None and not full:
+            outcome = Outcome.assessed(self.policy, self.state, index)
+            self.outcome = outcome if outcome.action != "handoff" else None
+        if self.outcome is None:
+            if self.decision is None:
+                self.decision = evaluate(self.policy, self.state, RosterState(), last, index)
+            self.outcome = Outcome.of(self.decision)
 
 
 def to_event(row: Any) -> Event:
@@ -219,10 +229,8 @@ def replay(
     summary = Summary(draft=draft.identity(), since=since, until=until, keep=samples)
     started = time.perf_counter()
     for rows in event_rows(session, since, until):
-        old, new, old_approx, new_approx, rejected = replayer.decide(rows)
-        change = summary.add(
-            rows[0].conversation_id, len(rows), old, new, old_approx, new_approx, rejected
-        )
+        old, new, rejected = replayer.decide(rows)
+        change = summary.add(rows[0].conversation_id, len(rows), old, new, rejected)
         if change is not None and on_change is not None:
             on_change(change)
         if on_progress is not None:
@@ -235,13 +243,14 @@ def replay(
 def replay_one(session: Session, draft: Policy, conversation_id: str) -> dict[str, Any] | None:
     """One conversation's old and new decisions in full (None: no such conversation)."""
     for rows in event_rows(session, conversation_id=conversation_id):
-        old, new, old_approx, new_approx, rejected = Replayer(session, draft).decide(rows)
+        old, new, rejected = Replayer(session, draft).decide(rows, full=True)
         return {
             "conversation_id": conversation_id,
             "events": len(rows),
-            "old": old.to_dict(),
-            "new": new.to_dict(),
-            "approximated": {"old": old_approx, "new": new_approx},
+            "changed": changed_aspects(old.outcome, new.outcome),
+            "old": old.decision.to_dict(),
+            "new": new.decision.to_dict(),
+            "approximated": {"old": old.approximated, "new": new.approximated},
             "rejected_events": rejected,
         }
     return None

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from handoff.core.compiled import Policy
 from handoff.core.decision import Decision
+from handoff.core.engine import assess, nurture_rule
+from handoff.core.state import ConversationState
 
 ASPECTS = ("action", "segment", "route", "team", "rep", "mode", "nurture")
 AFTER_HOURS_MODES = ("next_business_day", "after_hours_notify", "on_call")
@@ -50,9 +53,22 @@ class Outcome:
             event_index=d.event_index,
         )
 
+    @classmethod
+    def assessed(cls, policy: Policy, state: ConversationState, index: int) -> Outcome:
+        """The outcome of a state that does not hand off, without building a decision's trace."""
+        a = assess(policy, state, trace=False)
+        nurture = nurture_rule(policy, a) if a.action == "nurture" else None
+        segment = a.segment.spec.id if a.segment else None
+        return cls(a.action, segment, None, None, None, None, nurture, False, index)
+
     def to_dict(self) -> dict[str, Any]:
         """As JSON."""
         return dict(self.__dict__)
+
+
+def changed_aspects(old: Outcome, new: Outcome) -> list[str]:
+    """The aspects (action, segment, route, team, rep, mode, nurture) that differ."""
+    return [a for a in ASPECTS if getattr(old, a) != getattr(new, a)]
 
 
 @dataclass
@@ -82,25 +98,23 @@ class Summary:
         self,
         conversation_id: str,
         events: int,
-        old_decision: Decision,
-        new_decision: Decision,
-        old_approx: bool,
-        new_approx: bool,
+        old_side: Any,
+        new_side: Any,
         rejected: int,
     ) -> dict[str, Any] | None:
-        """Count one conversation; the change (as JSON) when its decision changes."""
-        old, new = Outcome.of(old_decision), Outcome.of(new_decision)
+        """Count one conversation (two replay Sides); the change (as JSON) when it changes."""
+        old, new = old_side.outcome, new_side.outcome
         self.conversations += 1
         self.events += events
         self.rejected_events += rejected
-        self.approximated["old"] += old_approx
-        self.approximated["new"] += new_approx
+        self.approximated["old"] += old_side.approximated
+        self.approximated["new"] += new_side.approximated
         for side, outcome in (("old", old), ("new", new)):
             if outcome.action == "handoff":
                 self.load["team"][side][outcome.team] += 1
                 self.load["rep"][side][outcome.rep] += 1
                 self.after_hours[side] += outcome.after_hours
-        differ = [a for a in ASPECTS if getattr(old, a) != getattr(new, a)]
+        differ = changed_aspects(old, new)
         if not differ:
             return None
         self.changed += 1

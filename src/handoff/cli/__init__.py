@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from handoff.cli import policy as policy_commands
+from handoff.cli import replay as replay_commands
 from handoff.cli import service as service_commands
 from handoff.cli.users import users
 
@@ -17,6 +18,7 @@ app.command("check")(policy_commands.check)
 app.command("simulate")(policy_commands.simulate)
 app.add_typer(policy_commands.schema, name="schema")
 app.command("serve")(service_commands.serve)
+app.command("replay")(replay_commands.replay)
 app.add_typer(service_commands.db, name="db")
 app.add_typer(service_commands.keys, name="keys")
 app.add_typer(users, name="users")

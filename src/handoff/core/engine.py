@@ -423,10 +423,20 @@ def _after_hours_sentence(team, action, contact, ah) -> str:
     return f"{lead}: waits flagged for the next business day."
 
 
+def nurture_context(a: Assessment) -> dict[str, Any]:
+    """What nurture rules' `when` sees: the facts, segment, and unmet and unknown criteria."""
+    segment = a.segment.spec.id if a.segment else None
+    return dict(a.ctx, segment=segment, unmet=frozenset(a.unmet), unknown=frozenset(a.missing))
+
+
+def nurture_rule(policy: Policy, a: Assessment) -> str | None:
+    """The id of the first nurture rule that applies to an assessment, if any."""
+    ctx = nurture_context(a)
+    return next((r.spec.id for r in policy.nurture if r.when.test(ctx)), None)
+
+
 def _nurture(policy: Policy, a: Assessment, decision: Decision) -> None:
-    ctx = dict(
-        a.ctx, segment=decision.segment, unmet=frozenset(a.unmet), unknown=frozenset(a.missing)
-    )
+    ctx = nurture_context(a)
     unmet = ", ".join(a.unmet)
     for rule in policy.nurture:
         if rule.when.test(ctx):
