@@ -74,9 +74,11 @@ def conversation(rng: random.Random) -> list[dict]:
                 {"type": "identify", "country": country, **({"region": region} if region else {})}
             )
         else:
-            values = {"budget": rng.choice([3000, 9000, 60000, 300000]),
-                      "timeline_days": rng.choice([14, 60, 200]),
-                      "authority": rng.choice(["decision_maker", "influencer", "user"])}  # fmt: skip
+            values = {
+                "budget": rng.choice([3000, 9000, 60000, 300000]),
+                "timeline_days": rng.choice([14, 60, 200]),
+                "authority": rng.choice(["decision_maker", "influencer", "user"]),
+            }
             events.append({"type": "slots", "values": values})
     return events
 
@@ -141,9 +143,8 @@ def run(url: str, n: int, label: str) -> float:
     upgrade(engine)
     started = time.perf_counter()
     events = seed(engine, n)
-    print(
-        f"{label}: seeded {n:,} conversations, {events:,} events in {time.perf_counter() - started:.0f} s"
-    )
+    took = time.perf_counter() - started
+    print(f"{label}: seeded {n:,} conversations, {events:,} events in {took:.0f} s")
     draft = handoff.load_policy(POLICY.replace("intent_threshold: 50", "intent_threshold: 30"))
     with Session(engine) as session:
         summary = replay(session, draft)
@@ -151,11 +152,12 @@ def run(url: str, n: int, label: str) -> float:
     rate = summary.events / summary.seconds
     s = summary.to_dict()
     verdict = "PASS" if rate >= GOAL else "MISS"
-    print(f"{label}: replayed {s['conversations']:,} conversations, {s['events']:,} events in "
-          f"{summary.seconds:.1f} s: {rate:,.0f} events/s (goal >= {GOAL:,}): {verdict}")  # fmt: skip
     print(
-        f"{label}: {s['changed']:,} decisions change; rosters approximated {s['roster']['approximated']}"
+        f"{label}: replayed {s['conversations']:,} conversations, {s['events']:,} events in "
+        f"{summary.seconds:.1f} s: {rate:,.0f} events/s (goal >= {GOAL:,}): {verdict}"
     )
+    approximated = s["roster"]["approximated"]
+    print(f"{label}: {s['changed']:,} decisions change; rosters approximated {approximated}")
     return rate
 
 
