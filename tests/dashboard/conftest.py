@@ -38,7 +38,7 @@ def conversation(name: str) -> list[dict]:
 
 
 class Store:
-    """A migrated SQLite store with the policy, users and an ingest key."""
+    """A migrated SQLite store with the policy, users, an ingest key and an admin key."""
 
     def __init__(self, url: str):
         self.url = url
@@ -49,6 +49,7 @@ class Store:
         with self.sessions() as session, writing(session):
             publish(session, POLICY, "reference policy", "tests", now)
             self.token = create_key(session, "bot", "ingest", now)[1]
+            self.admin = create_key(session, "ops", "admin", now)[1]
             for role, (email, rep) in USERS.items():
                 create_user(
                     session, email, "rep" if rep else role, PASSWORD, now, rep=rep, name=role

@@ -19,6 +19,20 @@ def when(value: datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M %Z").replace("+00:00", "UTC").strip()
 
 
+def local(value: str | None) -> str:
+    """An ISO time with its offset as 'Tue 2026-03-03 10:04' (wall clock of that offset)."""
+    return datetime.fromisoformat(value).strftime("%a %Y-%m-%d %H:%M") if value else ""
+
+
+def num(value):
+    """A whole float without its '.0' and with thousands separators; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
 def duration(seconds: float | None) -> str:
     """Seconds as '45s', '12m', '3h 5m' or '2d 4h'."""
     if seconds is None:

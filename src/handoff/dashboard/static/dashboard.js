@@ -57,7 +57,7 @@
           animation: false,
           responsive: true,
           maintainAspectRatio: false,
-          scales: { y: { beginAtZero: true, suggestedMax: spec.max } },
+          scales: { y: { beginAtZero: true, suggestedMax: spec.max, ticks: { precision: spec.type === "bar" ? 0 : undefined } } },
           plugins: { legend: { display: spec.datasets.length > 1 } },
         },
       });

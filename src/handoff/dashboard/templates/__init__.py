@@ -46,6 +46,8 @@ def environment() -> Environment:
     env = Environment(loader=loader, autoescape=True)
     env.filters.update(
         when=fmt.when,
+        local=fmt.local,
+        num=fmt.num,
         ago=fmt.ago,
         duration=fmt.duration,
         highlight=fmt.highlight,
