@@ -174,6 +174,8 @@ def _may_know(state: ConversationState, fact: str) -> bool:
 
 
 def _show(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return "none"
     if isinstance(value, float) and value.is_integer():
