@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -278,9 +279,7 @@ class _Builder:
                 out.append(SignalMatcher(**base, patterns=tuple(p for p in pats if p)))
         return tuple(out)
 
-    def _regex(self, pattern: str, path: Path):
-        import re
-
+    def _regex(self, pattern: str, path: Path) -> re.Pattern[str] | None:
         try:
             return re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
