@@ -167,3 +167,15 @@ def test_no_template_marks_conversation_data_safe():
     templates = Path(__file__).parents[2] / "src" / "handoff" / "dashboard" / "templates"
     for template in templates.glob("*.html"):
         assert "|safe" not in template.read_text().replace(" ", ""), template.name
+
+
+def test_publishing_over_the_api_is_audited_too(client, store):
+    headers = {"Authorization": f"Bearer {store.admin}"}
+    body = {"source": POLICY, "comment": "from the pipeline"}
+    assert client.post("/v1/policy/versions", json=body, headers=headers).status_code == 201
+    assert (
+        client.post("/v1/policy/rollback", json={"version": 1}, headers=headers).status_code == 201
+    )
+    sign_in(client, "manager")
+    audit = client.get("/audit").text
+    assert "API key ops" in audit and "from the pipeline" in audit and "to: 1" in audit

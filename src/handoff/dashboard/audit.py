@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.db.dashboard_models import AuditEntry
+from handoff.db.models import PolicyVersion
 
 ACTIONS = (
     "policy_published",
@@ -39,6 +40,21 @@ def record(
     entry = AuditEntry(at=now, actor=actor[:200], action=action, subject=subject, details=details)
     session.add(entry)
     return entry
+
+
+def policy_version(
+    session: Session,
+    actor: str,
+    row: PolicyVersion,
+    now: datetime,
+    rolled_back_to: int | None = None,
+) -> AuditEntry:
+    """Record a publish, or a rollback to an old version, of the new live version `row`."""
+    action = "policy_published" if rolled_back_to is None else "policy_rolled_back"
+    details = {"comment": row.comment, "previous": row.version - 1 or None}
+    if rolled_back_to is not None:
+        details["to"] = rolled_back_to
+    return record(session, actor, action, now, f"v{row.version}", **details)
 
 
 def entries(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.api.deps import Admin, Reader, ServicesDep, SessionDep
 from handoff.api.views import version_view
+from handoff.dashboard import audit
 from handoff.db.engine import writing
 from handoff.db.policies import get_version, list_versions
 from handoff.errors import Conflict, NotFound
@@ -80,7 +81,7 @@ def versions(who: Reader, session: SessionDep) -> dict:
 def publish_version(body: Publish, who: Admin, session: SessionDep) -> dict:
     """Publish a new live version; a policy that does not validate is refused (422)."""
     return _publishing(
-        session, lambda now: publish(session, body.source, body.comment, who.name, now)
+        session, who, lambda now: publish(session, body.source, body.comment, who.name, now)
     )
 
 
@@ -105,14 +106,19 @@ def diff_versions(
 def roll_back(body: Rollback, who: Admin, session: SessionDep) -> dict:
     """Publish an old version's text again as the new live version."""
     return _publishing(
-        session, lambda now: rollback(session, body.version, body.comment, who.name, now)
+        session,
+        who,
+        lambda now: rollback(session, body.version, body.comment, who.name, now),
+        rolled_back_to=body.version,
     )
 
 
-def _publishing(session, action) -> dict:
+def _publishing(session, who, action, rolled_back_to: int | None = None) -> dict:
     try:
         with writing(session):
-            row = action(datetime.now(UTC))
+            now = datetime.now(UTC)
+            row = action(now)
+            audit.policy_version(session, f"API key {who.name}", row, now, rolled_back_to)
     except IntegrityError:
         raise Conflict("another version was published at the same time: try again") from None
     return version_view(row)

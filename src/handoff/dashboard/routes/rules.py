@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 import handoff
 from handoff.api.deps import Services, ServicesDep, SessionDep
-from handoff.dashboard import queries
-from handoff.dashboard.audit import record
+from handoff.dashboard import audit, queries
 from handoff.dashboard.auth import Managers, Viewer
 from handoff.dashboard.policy_view import problem_view, sections
 from handoff.dashboard.templates import render
@@ -144,15 +143,6 @@ def publish_draft(
 def _publish(session: Session, services: Services, viewer: Viewer, source: str, comment: str):
     now = services.clock()
     with writing(session):
-        previous = get_version(session, live_version(session) or 0)
         row = publish(session, source, comment, viewer.email, now)
-        record(
-            session,
-            viewer.email,
-            "policy_published",
-            now,
-            f"v{row.version}",
-            comment=comment,
-            previous=previous.version if previous else None,
-        )
+        audit.policy_version(session, viewer.email, row, now)
     return row.version

@@ -9,12 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from handoff.api.deps import ServicesDep, SessionDep
-from handoff.dashboard.audit import record
+from handoff.dashboard import audit
 from handoff.dashboard.auth import Managers, Refused
 from handoff.dashboard.policy_view import side_by_side
 from handoff.dashboard.templates import render
 from handoff.db.engine import writing
-from handoff.db.policies import get_version, live_version
+from handoff.db.policies import get_version
 from handoff.errors import ServiceError
 from handoff.policy_store import rollback
 
@@ -56,18 +56,8 @@ def roll_back(
     now = services.clock()
     try:
         with writing(session):
-            previous = live_version(session)
             row = rollback(session, version, comment, viewer.email, now)
-            record(
-                session,
-                viewer.email,
-                "policy_rolled_back",
-                now,
-                f"v{row.version}",
-                to=version,
-                previous=previous,
-                comment=comment,
-            )
+            audit.policy_version(session, viewer.email, row, now, rolled_back_to=version)
     except (ServiceError, IntegrityError) as exc:
         message = getattr(exc, "message", "another version was published at the same time")
         raise Refused(message, status=409) from None
