@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo test lint bench clean chromium
+.PHONY: install demo examples test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,9 @@ $(CHROMIUM):
 chromium: $(CHROMIUM)
 
 demo: $(STAMP)
+	$(BIN)/handoff demo
+
+examples: $(STAMP)
 	$(BIN)/handoff check examples/policy.yaml
 	@for f in examples/conversations/*.json; do \
 	  case $$f in *.roster.json) continue;; esac; \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from handoff.cli import demo as demo_commands
 from handoff.cli import policy as policy_commands
 from handoff.cli import replay as replay_commands
 from handoff.cli import service as service_commands
@@ -19,6 +20,7 @@ app.command("simulate")(policy_commands.simulate)
 app.add_typer(policy_commands.schema, name="schema")
 app.command("serve")(service_commands.serve)
 app.command("replay")(replay_commands.replay)
+app.command("demo")(demo_commands.demo)
 app.add_typer(service_commands.db, name="db")
 app.add_typer(service_commands.keys, name="keys")
 app.add_typer(users, name="users")
