@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from handoff.dashboard import impact
 from handoff.dashboard.auth import Refused, SignInNeeded
 from handoff.dashboard.routes import (
     audit_log,
@@ -30,6 +31,7 @@ ROUTERS = (
     handoffs,
     conversations,
     rules,
+    impact,
     versions,
     team,
     audit_log,
