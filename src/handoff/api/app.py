@@ -10,6 +10,7 @@ from handoff.api.deps import Services
 from handoff.api.errors import install_error_handlers
 from handoff.api.limits import BodyLimit
 from handoff.api.metrics import Metrics, MetricsMiddleware
+from handoff.api.ratelimit import install_rate_limits
 from handoff.api.routes import conversations, handoffs, health, policies, reps, simulate
 from handoff.api.routes import metrics as metrics_routes
 from handoff.auth import KeyCache
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router)
     install_dashboard(app)
     install_error_handlers(app)
+    install_rate_limits(app, settings)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from handoff.api.deps import Ingest, Reader, Services, SessionDep
 from handoff.api.errors import ApiError
+from handoff.api.ratelimit import INGEST_LIMITS, RATE_LIMITED
 from handoff.api.views import handoff_summary, when
 from handoff.core.events import EVENT_FIELDS, Event, parse_event
 from handoff.db.conversations import decision_body, event_hashes, events_of, get_conversation
@@ -64,7 +65,12 @@ EVENTS_BODY = {
 }
 
 
-@router.post("/{conversation_id}/events", openapi_extra=EVENTS_BODY)
+@router.post(
+    "/{conversation_id}/events",
+    openapi_extra=EVENTS_BODY,
+    dependencies=INGEST_LIMITS,
+    responses=RATE_LIMITED,
+)
 async def post_events(conversation_id: ConversationId, request: Request, who: Ingest) -> Response:
     """Record one event or a batch ({"events": [...]}); answer the decision after the last."""
     services: Services = request.app.state.services
