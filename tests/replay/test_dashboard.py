@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.conftest import POLICY, app, client, sign_in, store  # noqa: F401
+from dashboard.conftest import POLICY, sign_in
 
 DRAFT = POLICY.replace("intent_threshold: 40", "intent_threshold: 400")
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from handoff.api.deps import SessionDep
@@ -41,7 +39,6 @@ def impact_one(
     viewer: Managers,
     session: SessionDep,
     source: Source = "",
-    back: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """One conversation's stored-policy and draft decisions, side by side."""
     checked = check(source)
@@ -52,4 +49,4 @@ def impact_one(
         context["pair"] = replay_one(session, checked["policy"], conversation_id)
         if context["pair"] is None:
             context["error"] = f"No stored conversation '{conversation_id}'."
-    return render(request, "impact_conversation.html", context, status=200)
+    return render(request, "impact_conversation.html", context)

@@ -1,0 +1,208 @@
+"""Metric query times on 1,000,000 handoffs, on SQLite and PostgreSQL.
+
+Seeds a year of data: 3,000,000 conversations (their last decision, qualified or not), of
+which 1,000,000 were handed off. Routes, reps, rules, outcomes and after-hours shares follow
+plausible weights; times to accept and respond are log-normal. Then times each query of
+`handoff.metrics` (the best of 3 runs) for the last 30 days and for the whole year,
+ungrouped and grouped by day and by rep. Goal: each <= 300 ms.
+
+    .venv/bin/python bench/metrics.py [--handoffs 1000000] [--sqlite-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from handoff.db.engine import make_engine
+from handoff.db.migrate import upgrade
+from handoff.metrics import CONVERSION_BY, Scope
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import create_pg_database, drop_pg_database  # noqa: E402
+
+GOAL_MS = 300
+END = datetime(2026, 11, 1, tzinfo=UTC)
+DAYS = 365
+ROUTES = [  # route, team, segment, reps, weight
+    ("default", "sales", "smb", ["ana", "tom"], 45),
+    ("enterprise-default", "enterprise", "enterprise", ["jane", "li"], 20),
+    ("enterprise-east", "enterprise-east", "enterprise", ["jane", "omar"], 15),
+    ("emea", "emea", "smb", ["sofia", "tom"], 15),
+    ("strategic-deals", "enterprise", "enterprise", ["jane", "li"], 5),
+]
+OUTCOMES = (["won"] * 22 + ["lost"] * 45 + ["not_qualified"] * 12 + ["wrong_route"] * 6
+            + ["no_response"] * 12 + ["duplicate"] * 3)  # fmt: skip
+RULES = ["qualified"] * 70 + ["asks_for_human"] * 25 + ["demo_request"] * 5
+
+
+def lognormal(rng: random.Random, median: float, sigma: float) -> float:
+    """A log-normal draw with the given median."""
+    return math.exp(math.log(median) + sigma * rng.gauss(0, 1))
+
+
+def rows(n_handoffs: int, per_handoff: int = 3):
+    """(conversations, decisions, handoffs) as tuples, in time order."""
+    rng = random.Random(11)
+    conversations, decisions, handoffs = [], [], []
+    total = n_handoffs * per_handoff
+    offsets = sorted(rng.random() for _ in range(total))  # ids grow with time, as in service
+    for i in range(total):
+        at = END - timedelta(seconds=(1 - offsets[i]) * DAYS * 86400)
+        late = rng.random() < 0.25
+        at = at.replace(hour=rng.choice([1, 3, 5, 23]) if late else rng.randint(13, 21))
+        cid, handed = f"c{i:08d}", i % per_handoff == 0
+        route, team, segment, reps, _ = rng.choices(ROUTES, [r[4] for r in ROUTES])[0]
+        qualified = handed or rng.random() < 0.2
+        conversations.append((cid, "{}", 5, i + 1, at, at))
+        decisions.append((i + 1, cid, 4, "handoff" if handed else "qualify", 1, "{}", at,
+                          qualified, segment))  # fmt: skip
+        if handed:
+            handoffs.append(_handoff(rng, len(handoffs) + 1, cid, i + 1, at, late, route, team,
+                                     segment, reps))  # fmt: skip
+    return conversations, decisions, handoffs
+
+
+def _handoff(rng, hid, cid, did, at, late, route, team, segment, reps):
+    recent = (END - at).days < 7
+    status = rng.choices(["closed", "accepted", "offered", "queued"],
+                         [40, 40, 15, 5] if recent else [92, 5, 2, 1])[0]  # fmt: skip
+    rep = None if status == "queued" else rng.choice(reps)
+    accept = lognormal(rng, 240, 1.2) + (rng.uniform(8, 14) * 3600 if late else 0)
+    respond = accept + lognormal(rng, 120, 1.0)
+    accepted = at + timedelta(seconds=accept) if status in ("closed", "accepted") else None
+    responded = at + timedelta(seconds=respond) if accepted else None
+    business = int(lognormal(rng, 200, 1.1)) if accepted else None
+    outcome = rng.choice(OUTCOMES) if status == "closed" else None
+    closed = at + timedelta(days=rng.uniform(1, 30)) if outcome else None
+    moved = rng.choices([0, 1, 2], [85, 12, 3])[0]
+    return (hid, cid, did, status, "live", team, rep, "normal", route, outcome, moved, "[]", at,
+            at, accepted, responded, closed, segment, rng.choice(RULES), late, business,
+            business + int(respond - accept) if business is not None else None)  # fmt: skip
+
+
+CONV_COLS = "id, state, event_count, last_decision_id, created_at, updated_at"
+DEC_COLS = (
+    "id, conversation_id, event_seq, action, policy_version, body, created_at, qualified, segment"
+)
+HAND_COLS = ("id, conversation_id, decision_id, status, mode, team, rep, priority, route, outcome,"
+             " reassignments, log, created_at, offered_at, accepted_at, first_response_at,"
+             " closed_at, segment, rule, after_hours, accept_business_seconds,"
+             " response_business_seconds")  # fmt: skip
+TABLES = (("conversations", CONV_COLS), ("decisions", DEC_COLS), ("handoffs", HAND_COLS))
+
+
+def load(engine, data) -> None:
+    """Bulk-load the rows: executemany on SQLite, COPY on PostgreSQL; then ANALYZE."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            cur.execute("INSERT INTO policy_versions VALUES (1, '', '', '', NULL, now())")
+            for (table, cols), values in zip(TABLES, data, strict=True):
+                with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+        else:
+            cur.execute("BEGIN")
+            cur.execute("INSERT INTO policy_versions VALUES (1, '', '', '', NULL, '2026-01-01')")
+            for (table, cols), values in zip(TABLES, data, strict=True):
+                marks = ", ".join("?" * len(cols.split(",")))
+                text = [tuple(_sqlite(v) for v in row) for row in values]
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", text)
+        raw.commit()
+        cur.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _sqlite(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def timed(fn) -> float:
+    """The best of 3 runs, in ms."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        fn()
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
+def queries_of(session, scope: Scope, group: str | None) -> dict:
+    """Each query of a report, by name, ready to run."""
+    return {
+        "counts (volume, accuracy, SLA, after hours)": lambda: scope.handoff_counts(session, group),
+        "timings (median, p90 of 4 durations)": lambda: scope.timings(session, group),
+        "conversations (qualification, handoff rate)": lambda: scope.conversation_counts(
+            session, group
+        ),
+        **{f"conversion by {d}": (lambda d=d: scope.conversion(session, d)) for d in CONVERSION_BY},
+    }
+
+
+def measure(engine, label: str) -> list[float]:
+    """Time every query for three ranges and groupings; print one line each."""
+    dialect, times = engine.dialect.name, []
+    with Session(engine) as session:
+        for days in (30, DAYS):
+            for group in (None, "day", "rep"):
+                queries = queries_of(session, Scope(dialect, END - timedelta(days=days), END,
+                                                    {}, 600), group)  # fmt: skip
+                for name, fn in queries.items():
+                    ms = timed(fn)
+                    times.append(ms)
+                    flag = "" if ms <= GOAL_MS else "  MISS"
+                    print(
+                        f"{label:<10} {days:>3} d  {group or '-':<4} {name:<46} {ms:8.1f} ms{flag}"
+                    )
+    return times
+
+
+def run(url: str, label: str, data) -> None:
+    """Migrate, load, measure, summarise."""
+    engine = make_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    load(engine, data)
+    print(f"{label}: loaded in {time.perf_counter() - started:.0f} s")
+    times = measure(engine, label)
+    engine.dispose()
+    misses = sum(t > GOAL_MS for t in times)
+    print(f"{label}: slowest {max(times):.0f} ms; {misses} of {len(times)} over {GOAL_MS} ms\n")
+
+
+def main() -> None:
+    """Seed once, run on each store."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--handoffs", type=int, default=1_000_000)
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    data = rows(args.handoffs)
+    print(f"generated {args.handoffs:,} handoffs, {len(data[0]):,} conversations "
+          f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        run(f"sqlite:///{tmp}/metrics.db", "sqlite", data)
+    if not args.sqlite_only:
+        name, url = create_pg_database()
+        try:
+            run(url, "postgresql", data)
+        finally:
+            drop_pg_database(name)
+
+
+if __name__ == "__main__":
+    main()
