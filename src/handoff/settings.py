@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     ingest_burst_per_key: float = Field(default=400.0, ge=1)
     ingest_rate_per_ip: float = Field(default=500.0, ge=0)
     ingest_burst_per_ip: float = Field(default=1000.0, ge=1)
+    retention_days: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

@@ -6,6 +6,7 @@ import typer
 
 from handoff.cli import demo as demo_commands
 from handoff.cli import policy as policy_commands
+from handoff.cli import privacy as privacy_commands
 from handoff.cli import replay as replay_commands
 from handoff.cli import service as service_commands
 from handoff.cli.users import users
@@ -21,6 +22,8 @@ app.add_typer(policy_commands.schema, name="schema")
 app.command("serve")(service_commands.serve)
 app.command("replay")(replay_commands.replay)
 app.command("demo")(demo_commands.demo)
+app.command("forget")(privacy_commands.forget)
+app.command("purge")(privacy_commands.purge)
 app.add_typer(service_commands.db, name="db")
 app.add_typer(service_commands.keys, name="keys")
 app.add_typer(users, name="users")

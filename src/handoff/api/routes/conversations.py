@@ -10,12 +10,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from handoff.api.deps import Ingest, Reader, Services, SessionDep
+from handoff import privacy
+from handoff.api.deps import Admin, Ingest, Reader, Services, SessionDep
 from handoff.api.errors import ApiError
 from handoff.api.ratelimit import INGEST_LIMITS, RATE_LIMITED
 from handoff.api.views import handoff_summary, when
 from handoff.core.events import EVENT_FIELDS, Event, parse_event
 from handoff.db.conversations import decision_body, event_hashes, events_of, get_conversation
+from handoff.db.engine import writing
 from handoff.db.handoffs import handoff_of
 from handoff.errors import EventMismatch, NotFound
 from handoff.handling import Outcome, body_sha256
@@ -148,3 +150,13 @@ def get_conversation_view(
         "decision": decision,
         "handoff": handoff_summary(handoff_of(session, conversation_id)),
     }
+
+
+@router.delete("/{conversation_id}")
+def forget(conversation_id: ConversationId, who: Admin, session: SessionDep) -> dict:
+    """Remove the conversation's personal data everywhere; anonymous counts stay for metrics."""
+    with writing(session):
+        done = privacy.forget(session, conversation_id)
+    if done is None:
+        raise NotFound(f"no conversation '{conversation_id}'")
+    return {"forgotten": conversation_id, "events_deleted": done.events, "handoff": done.handoff_id}
