@@ -6,6 +6,7 @@ import re
 
 from handoff.core.facts import AUTHORITY_VALUES, Finding
 from handoff.extract.numbers import alternation
+from handoff.extract.prefilter import Gated, WordGate
 from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
 
@@ -21,24 +22,25 @@ class AuthorityReader:
             raise ValueError(f"unknown authority values: {sorted(unknown)}")
         self.roles = {word.lower(): role for word, role in vocab.roles.items()}
         self.phrases = [
-            (role, re.compile(p, flags), vocab.superior_re in p)
+            (role, Gated(re.compile(p, flags)), vocab.superior_re in p)
             for role, p in vocab.authority_phrases
         ]
-        self.superior = re.compile(rf"\b{vocab.superior_re}", flags)
+        self.superior = Gated(re.compile(rf"\b{vocab.superior_re}", flags))
+        self.role = WordGate(alternation(self.roles))
         roles = rf"(?P<role>{alternation(vocab.roles)})\b"
         filler = rf"(?:{vocab.title_filler_re}\s+){{0,3}}?"
         self.titles = (
-            re.compile(
+            Gated(re.compile(
                 rf"(?:{vocab.self_re})\s+(?:(?:the|a|an)\s+)?(?:just\s+(?:an?\s+)?)?{filler}{roles}"
                 rf"(?:\s+of\s+(?!(?:a|an|the|my|our|it|this)\b)[\w&]+)?",
                 flags,
-            ),
-            re.compile(
+            )),
+            Gated(re.compile(
                 rf"(?:^|(?<=[.!?,;:\n])\s*|\b(?:hi|hello|hey)\s+)(?:the\s+)?{filler}{roles}"
                 rf"(?:\s*(?:and|&|/)\s*[\w-]+)?(?:\s+of\s+[\w&]+(?:\s+[\w&]+)?)?"
                 rf"(?:\s+(?:at|@|for)\s+\S+)?\s+here\b",
                 flags,
-            ),
+            )),
         )
 
     def read(self, text: str) -> list[Finding]:
@@ -51,7 +53,7 @@ class AuthorityReader:
                 continue
             for m in pattern.finditer(low):
                 self._add(found, role, text, m.start(), m.end())
-        for pattern in self.titles:
+        for pattern in self.titles if self.role.search(low) else ():
             for m in pattern.finditer(low):
                 self._add(found, self.roles[m["role"].lower()], text, m.start(), m.end())
         return sorted(found, key=lambda f: f.start)

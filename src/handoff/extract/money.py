@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from handoff.core.facts import Finding
 from handoff.extract.numbers import Numbers, alternation
+from handoff.extract.prefilter import WordGate
 from handoff.extract.spans import clause_after, clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
 
@@ -51,7 +52,7 @@ class MoneyReader:
             r"(?:\s*(?:-?ish\b|tops\b|max\b|or\s+so\b|give\s+or\s+take\b|or\s+less\b))?"
         )
         words = alternation({**vocab.scales, **vocab.magnitudes, **vocab.currency_words})
-        self.gate = re.compile(rf"\d|[$€£¥₹]|\b(?:{words})\b")
+        self.gate = WordGate(words, r"\d|[$€£¥₹]")
         self.budget = re.compile(rf"\b(?:{vocab.budget_re})\b")
         self.not_budget = re.compile(rf"\b(?:{vocab.not_budget_re})\b")
         self.not_budget_after = re.compile(rf"\s*(?:{vocab.not_budget_after_re})\b")
@@ -69,7 +70,7 @@ class MoneyReader:
         """Budgets stated in `text`, outside the `taken` spans, in text order."""
         found: list[Finding] = []
         low = lowercase(text)
-        if not self.gate.search(low):
+        if not self.gate.search(low) or not self.numbers.present(low):
             return found
         for match in self.pattern.finditer(low):
             finding = self._finding(text, low, match, asked, taken)

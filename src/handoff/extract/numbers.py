@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from handoff.extract.prefilter import words
 from handoff.extract.vocabulary import Vocabulary
 
 DIGITS_RE = (
@@ -11,6 +12,7 @@ DIGITS_RE = (
     r"|\d+(?:[.,]\d+)?)(?![\d])"
 )
 _SEPARATORS = re.compile(r"[,. \u00a0\u202f]")
+_DIGIT = re.compile(r"\d")
 
 
 def alternation(words) -> str:
@@ -44,9 +46,14 @@ class Numbers:
         words = rf"(?:{fuzzy}|{article})?{word}(?:(?:\s+and\s+|[\s-]+)(?:{half}|{word}))*"
         self.number_re = rf"(?:{DIGITS_RE}|{words})"
         self.magnitude_re = rf"\s?(?:{alternation(vocab.magnitudes)})\b"
+        self._number_words = frozenset({**vocab.units, **vocab.tens, **vocab.scales})
         self._token = re.compile(r"[a-z]+")
         self._half = re.compile(vocab.half_re, re.IGNORECASE)
         self._magnitudes = {k.lower(): v for k, v in vocab.magnitudes.items()}
+
+    def present(self, text: str) -> bool:
+        """Whether `number_re` can match in `text`: it holds a digit or a whole number word."""
+        return _DIGIT.search(text) is not None or not self._number_words.isdisjoint(words(text))
 
     def value(self, number: str, magnitude: str | None = None) -> float:
         """The value of a matched number and its optional magnitude ("k", "million")."""

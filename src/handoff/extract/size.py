@@ -6,6 +6,7 @@ import re
 
 from handoff.core.facts import Finding
 from handoff.extract.numbers import Numbers
+from handoff.extract.prefilter import Gated, WordGate
 from handoff.extract.spans import clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
 
@@ -30,10 +31,8 @@ class SizeReader:
             r"\b",
             flags,
         )
-        self.gate = re.compile(
-            rf"\d|\b(?:{vocab.staff_re}|{vocab.people_re}|{vocab.company_re}|{vocab.headcount_re}"
-            r"|us)\b",
-            flags,
+        self.gate = WordGate(
+            rf"{vocab.staff_re}|{vocab.people_re}|{vocab.company_re}|{vocab.headcount_re}|us", r"\d"
         )
         self.we = re.compile(rf"\b(?:{vocab.we_re})\b", flags)
         self.company_after = re.compile(
@@ -52,8 +51,8 @@ class SizeReader:
         self.of_all = re.compile(r"\bof\s+(?:our|the|all|all\s+our)\s*$")
         self.team_of = re.compile(rf"\b(?:{vocab.company_re})\s+of\s*$", flags)
         self.bare_after = re.compile(rf"\s*(?:[^\w\s]|$|(?:{vocab.bare_after_re})\b)", flags)
-        self.alone = re.compile(rf"\b(?:{vocab.alone_re})\b", flags)
-        self.few_of_us = re.compile(rf"\bjust\s+(?:the\s+)?(?P<n>{n})\s+of\s+us\b", flags)
+        self.alone = Gated(re.compile(rf"\b(?:{vocab.alone_re})\b", flags))
+        self.few_of_us = Gated(re.compile(rf"\bjust\s+(?:the\s+)?(?P<n>{n})\s+of\s+us\b", flags))
 
     def read(self, text: str, asked: str | None, taken: list[tuple[int, int]]) -> list[Finding]:
         """Company sizes stated in `text`, outside the `taken` spans, in text order."""
@@ -61,6 +60,8 @@ class SizeReader:
         low = lowercase(text)
         if asked != "company_size" and not self.gate.search(low):
             return found
+        if not self.numbers.present(low):
+            return self._alone(text, low, asked, found)
         for m in self.quantity.finditer(low):
             if overlaps(m.start(), m.end(), taken):
                 continue
@@ -72,10 +73,14 @@ class SizeReader:
         for m in self.few_of_us.finditer(low):
             value = int(self.numbers.value(m["n"]))
             found.append(Finding("company_size", value, text[m.start() : m.end()], *m.span()))
+        return self._alone(text, low, asked, sorted(found, key=lambda f: f.start))
+
+    def _alone(self, text: str, low: str, asked: str | None, found: list[Finding]) -> list[Finding]:
+        """`found`, or when asked for the size and nothing was found, "just me" and the like."""
         if asked == "company_size" and not found:
             for m in self.alone.finditer(low):
                 found.append(Finding("company_size", 1, text[m.start() : m.end()], *m.span()))
-        return sorted(found, key=lambda f: f.start)
+        return found
 
     def _value(self, m: re.Match) -> float:
         lower, upper = ("a", "b") if m["a"] else ("c", "d")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from handoff.core.facts import NO_TIMELINE, Finding
 from handoff.extract.dates import add_months, next_occurrence, period_of, pick
 from handoff.extract.numbers import Numbers, alternation
+from handoff.extract.prefilter import Gated, WordGate
 from handoff.extract.spans import clause_after, clause_before, lowercase
 from handoff.extract.vocabulary import Vocabulary
 
@@ -35,36 +36,34 @@ class TimelineReader:
         )
         words = (vocab.months, vocab.seasons, vocab.duration_units, vocab.generic_periods,
                  vocab.weekdays)
-        self.gate = re.compile(
-            rf"\d|\b(?:{alternation(set().union(*words))}|q[1-4]|h[12]|eo[yqm])\b", flags
-        )
-        self.no_timeline = re.compile(rf"\b(?:{vocab.no_timeline_re})\b", flags)
-        self.asap = re.compile(rf"\b(?:{vocab.asap_re})(?!\w)", flags)
-        self.iso = re.compile(r"\b(?P<y>20\d\d)[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})\b")
+        self.gate = WordGate(rf"{alternation(set().union(*words))}|q[1-4]|h[12]|eo[yqm]", r"\d")
+        self.no_timeline = Gated(re.compile(rf"\b(?:{vocab.no_timeline_re})\b", flags))
+        self.asap = Gated(re.compile(rf"\b(?:{vocab.asap_re})(?!\w)", flags))
+        self.iso = Gated(re.compile(r"\b(?P<y>20\d\d)[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})\b"))
         day = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-        self.day_month = re.compile(
+        self.day_month = Gated(re.compile(
             rf"(?:{day}\s+(?:of\s+)?(?P<mon>{months})\b\.?"
             rf"|(?P<mon2>{months})\.?\s+(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\b(?![:.]?\d))"
             rf"(?:,?\s+{_YEAR})?",
             flags,
-        )
-        self.named = re.compile(
+        ))
+        self.named = Gated(re.compile(
             rf"\b(?:{names})\b"
             rf"(?:\s*(?:of\s+)?(?:{_YEAR}|(?P<ny>next\s+year)|(?P<ty>this\s+year)))?",
             flags,
-        )
+        ))
         units = alternation(vocab.duration_units)
         number = numbers.number_re
-        self.duration = re.compile(
+        self.duration = Gated(re.compile(
             rf"(?:(?P<n1>{number})(?:\s*(?:-|–|to|or)\s*(?P<n2>{number}))?"
             rf"|(?P<f>an?|one|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|half\s+an?))"
             rf"[\s-]*(?P<u>{units})\b(?:\s+or\s+(?P<n3>two|three|2|3)\b)?"
             rf"(?:\s+(?P<after>{vocab.duration_after_re})\b)?",
             flags,
-        )
-        self.weekday = re.compile(
+        ))
+        self.weekday = Gated(re.compile(
             rf"\b(?P<by>{vocab.by_re})\s+(?P<wd>{alternation(vocab.weekdays)})\b", flags
-        )
+        ))
         self.prefixes = {
             "day_month": re.compile(rf"(?:\b{mods}\s+)?(?:the\s+)?$", flags),
             "named": re.compile(
