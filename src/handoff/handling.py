@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from handoff import effects
 from handoff.core.assignment import RosterState
 from handoff.core.compiled import Policy
 from handoff.core.decision import Decision as CoreDecision
@@ -207,6 +208,8 @@ class Handler:
         handoff = None
         if decision.action == "handoff":
             handoff = open_handoff(session, conversation_id, decision_id, decision, now)
+        elif decision.action == "nurture":
+            effects.nurtured(session, conversation_id, decision, now)
         return handoff, decision_id, body
 
 
@@ -245,6 +248,7 @@ def open_handoff(
         **handoff_columns(decision),
     )
     add(session, handoff)
+    effects.handoff_opened(session, handoff, decision, now)
     if decision.rep:
         lock_team(session, handoff.team).last_rep = decision.rep
         offer(handoff, decision.rep, now, "assigned by the decision")
@@ -257,6 +261,7 @@ def offer(handoff: Handoff, rep: str, now: datetime, why: str) -> None:
     handoff.status = "offered"
     handoff.offered_at = now
     log(handoff, now, "offered", rep=rep, why=why)
+    effects.offered(object_session(handoff), handoff, rep, now)
 
 
 def record_response(handoff: Handoff, now: datetime) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from handoff import effects
 from handoff.core.assignment import RosterState
 from handoff.core.engine import evaluate
 from handoff.db.conversations import get_conversation
@@ -46,6 +47,7 @@ def accept(session: Session, handoff_id: int, now: datetime) -> Handoff:
     handoff.accepted_at = now
     handoff.accept_business_seconds = business_seconds(handoff, now)
     log(handoff, now, "accepted", rep=handoff.rep)
+    effects.accepted(handoff)
     return handoff
 
 
@@ -67,6 +69,7 @@ def close(session: Session, handoff_id: int, outcome: str, now: datetime) -> Han
     handoff.outcome = outcome
     handoff.closed_at = now
     log(handoff, now, "closed", outcome=outcome)
+    effects.closed(handoff)
     return handoff
 
 
@@ -87,7 +90,7 @@ def reassign(
             raise NotFound(f"no rep '{rep}'", field="rep")
         chosen, why = rep, f"reassigned: {reason}"
     else:
-        chosen = _route_again(session, book, handoff, now)
+        chosen = route_again(session, book, handoff, now)
         why = f"routed again: {reason}"
     handoff.reassignments += 1
     log(handoff, now, "reassigned", rep=chosen, previous=previous, reason=reason)
@@ -101,7 +104,14 @@ def reassign(
     return handoff
 
 
-def _route_again(session: Session, book: PolicyBook, handoff: Handoff, now: datetime) -> str | None:
+def route_again(
+    session: Session,
+    book: PolicyBook,
+    handoff: Handoff,
+    now: datetime,
+    exclude: frozenset[str] = frozenset(),
+) -> str | None:
+    """Route the handoff again at `now`, never to its current rep nor to `exclude`."""
     conversation = get_conversation(session, handoff.conversation_id)
     state = load_state(conversation.state)
     policy = book.live(session)
@@ -111,7 +121,7 @@ def _route_again(session: Session, book: PolicyBook, handoff: Handoff, now: date
         return None
     cursor = lock_team(session, team)
     roster = roster_state(session)
-    unavailable = roster.unavailable | ({handoff.rep} if handoff.rep else set())
+    unavailable = roster.unavailable | exclude | ({handoff.rep} if handoff.rep else set())
     roster = RosterState(roster.open, roster.last_assigned, frozenset(unavailable), roster.reps)
     decision = evaluate(policy, state, roster, now)
     if decision.rep:

@@ -11,7 +11,15 @@ from handoff.api.errors import install_error_handlers
 from handoff.api.limits import BodyLimit
 from handoff.api.metrics import Metrics, MetricsMiddleware
 from handoff.api.ratelimit import install_rate_limits
-from handoff.api.routes import conversations, handoffs, health, policies, reps, simulate
+from handoff.api.routes import (
+    conversations,
+    deliveries,
+    handoffs,
+    health,
+    policies,
+    reps,
+    simulate,
+)
 from handoff.api.routes import metrics as metrics_routes
 from handoff.auth import KeyCache
 from handoff.dashboard.app import install_dashboard
@@ -20,7 +28,7 @@ from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 from handoff.settings import Settings, get_settings
 
-ROUTERS = (conversations, handoffs, reps, policies, simulate, metrics_routes, health)
+ROUTERS = (conversations, handoffs, reps, policies, simulate, metrics_routes, deliveries, health)
 DESCRIPTION = (
     "Decides when a chatbot conversation deserves a human sales rep, routes it and explains why. "
     "Authenticate with `Authorization: Bearer <key>`; every error is "

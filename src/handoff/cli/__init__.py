@@ -9,6 +9,7 @@ from handoff.cli import policy as policy_commands
 from handoff.cli import privacy as privacy_commands
 from handoff.cli import replay as replay_commands
 from handoff.cli import service as service_commands
+from handoff.cli import worker as worker_commands
 from handoff.cli.users import users
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app.command("check")(policy_commands.check)
 app.command("simulate")(policy_commands.simulate)
 app.add_typer(policy_commands.schema, name="schema")
 app.command("serve")(service_commands.serve)
+app.command("worker")(worker_commands.worker)
 app.command("replay")(replay_commands.replay)
 app.command("demo")(demo_commands.demo)
 app.command("forget")(privacy_commands.forget)

@@ -28,6 +28,9 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default 1).")] = None,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="Do not deliver the outbox in this process.")
+    ] = False,
 ) -> None:
     """Run the HTTP API on the configured store (refuses an out-of-date schema)."""
     import uvicorn
@@ -43,13 +46,20 @@ def serve(
         )
     _import_policy(settings, engine)
     engine.dispose()
-    uvicorn.run(
-        "handoff.api.app:app_from_environment",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-    )
+    from handoff.cli.worker import start_background
+
+    stop_worker = None if no_worker else start_background(settings.database_url)
+    try:
+        uvicorn.run(
+            "handoff.api.app:app_from_environment",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers or settings.workers,
+        )
+    finally:
+        if stop_worker is not None:
+            stop_worker()
 
 
 def _import_policy(settings: Settings, engine) -> None:
