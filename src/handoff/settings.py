@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     ingest_rate_per_ip: float = Field(default=500.0, ge=0)
     ingest_burst_per_ip: float = Field(default=1000.0, ge=1)
     retention_days: int | None = Field(default=None, ge=1)
+    demo: bool = False
+    chatwoot_webhook_secret: SecretStr | None = None
+    chatwoot_account_id: int | None = None
+    chatwoot_timestamp_tolerance: int = Field(default=300, ge=10)
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
@@ -59,6 +63,8 @@ class Settings(BaseSettings):
                 )
         if url.password in ("postgres", "password", "changeme"):
             problems.append("HANDOFF_DATABASE_URL uses a default password")
+        if self.demo:
+            problems.append("HANDOFF_DEMO opens an unauthenticated chat page: not in production")
         if problems:
             raise ValueError("unsafe settings for production: " + "; ".join(problems))
         return self

@@ -11,14 +11,14 @@ from handoff.api.deps import Scope
 
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 KEYS = (None, "ingest", "read", "admin")
-OTHER_RULES = ("handoff.dashboard.",)
+OTHER_RULES = ("handoff.dashboard.", "handoff.chatwoot.", "handoff.demo.")
 
 
 def api_routes(routes):
     """Every route of the key-authenticated API, walking into included routers.
 
-    Routes of the dashboard (signed-in users and roles) have their own rule and test;
-    a route anywhere else fails here.
+    Routes of the dashboard (signed-in users and roles), the Chatwoot webhook (its signature)
+    and the demo chat (demo mode only) have their own rule and test; any other route fails here.
     """
     for route in routes:
         if hasattr(route, "original_router"):

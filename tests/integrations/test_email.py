@@ -96,6 +96,18 @@ def test_the_message_has_plain_and_escaped_html_parts(smtp, client, packet):
     assert '<a href="https://handoff.example.com/handoffs/42">' in html
 
 
+def test_a_contact_or_manager_notice_goes_to_their_address_too(smtp, client, packet):
+    inbox, port = smtp
+    notice = {
+        **packet,
+        "rep": None,
+        "recipient": {"role": "contact", "email": "oncall@acme.example"},
+    }
+    result = build("email", config(port), client).deliver(Delivery("notify", "h42:contact", notice))
+    assert result.ok, result.detail
+    assert inbox.envelopes[0].rcpt_tos == ["sales@acme.example", "oncall@acme.example"]
+
+
 def test_a_resend_carries_the_same_message_id(smtp, client, packet):
     inbox, port = smtp
     mailer = build("email", config(port), client)

@@ -24,6 +24,7 @@ from handoff.api.routes import metrics as metrics_routes
 from handoff.auth import KeyCache
 from handoff.dashboard.app import install_dashboard
 from handoff.db.engine import make_engine, make_sessionmaker
+from handoff.demo.chat import install_demo
 from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 from handoff.settings import Settings, get_settings
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     install_dashboard(app)
+    install_demo(app)
     install_error_handlers(app)
     install_rate_limits(app, settings)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -116,7 +116,10 @@ class Email(Integration):
     def _send(self, delivery: Delivery) -> Result:
         cfg = self.config
         rep_email = (delivery.payload.get("rep") or {}).get("email") if cfg.send_to_rep else None
-        recipients = list(dict.fromkeys([*cfg.to, *([rep_email] if rep_email else [])]))
+        recipient = delivery.payload.get("recipient") or {}
+        contact = recipient.get("email") if recipient.get("role") != "rep" else None
+        found = [*cfg.to, *([rep_email] if rep_email else []), *([contact] if contact else [])]
+        recipients = list(dict.fromkeys(found))
         if not recipients:
             return Result(False, "email: no recipient (config to, or a rep with an email)")
         port = cfg.port or PORTS[cfg.security]
