@@ -10,7 +10,15 @@ from handoff.integrations.base import REGISTRY, build, config_from_env
 
 
 def test_every_integration_is_registered():
-    assert sorted(REGISTRY) == ["email", "hubspot", "pipedrive", "salesforce", "slack", "webhook"]
+    assert sorted(REGISTRY) == [
+        "chatwoot",
+        "email",
+        "hubspot",
+        "pipedrive",
+        "salesforce",
+        "slack",
+        "webhook",
+    ]
 
 
 def test_config_from_the_environment(client):

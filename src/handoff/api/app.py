@@ -22,9 +22,10 @@ from handoff.api.routes import (
 )
 from handoff.api.routes import metrics as metrics_routes
 from handoff.auth import KeyCache
+from handoff.chatwoot import webhook as chatwoot_webhook
 from handoff.dashboard.app import install_dashboard
 from handoff.db.engine import make_engine, make_sessionmaker
-from handoff.demo.chat import install_demo
+from handoff.demo import chat as demo_chat
 from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 from handoff.settings import Settings, get_settings
@@ -60,8 +61,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     for module in ROUTERS:
         app.include_router(module.router)
+    app.include_router(chatwoot_webhook.router)
     install_dashboard(app)
-    install_demo(app)
+    demo_chat.install_demo(app)
     install_error_handlers(app)
     install_rate_limits(app, settings)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
