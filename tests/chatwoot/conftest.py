@@ -21,6 +21,7 @@ from .payloads import signed
 
 POLICY = (Path(__file__).parents[2] / "examples" / "policy.yaml").read_text(encoding="utf-8")
 SECRET = "chatwoot-webhook-secret-abcdef"
+OTHER_SECRET = "account-webhook-secret-123456"
 OPEN = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 
 
@@ -70,7 +71,10 @@ def hooks(tmp_path) -> Iterator[Hooks]:
     """The app with HANDOFF_CHATWOOT_WEBHOOK_SECRET set, its clock in business hours."""
     url, key = make_store(tmp_path)
     settings = Settings(
-        database_url=url, env="test", key_cache_seconds=0, chatwoot_webhook_secret=SECRET
+        database_url=url,
+        env="test",
+        key_cache_seconds=0,
+        chatwoot_webhook_secret=f"{SECRET},{OTHER_SECRET}",
     )
     app = create_app(settings)
     app.state.services.clock = lambda: OPEN

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handoff.db.outbox_models import OutboxEntry
 
-from .conftest import SECRET
+from .conftest import OTHER_SECRET, SECRET
 from .payloads import AGENT, BOT, conversation, message
 
 SSO = "We need SSO for 2,000 people, budget around $120k, within 3 months. Can I talk to sales?"
@@ -28,6 +28,7 @@ def _outbox(hooks) -> list[OutboxEntry]:
 
 def test_a_signed_webhook_is_accepted_and_anything_else_refused(hooks):
     assert hooks.post(message(1, "hello")).status_code == 200
+    assert hooks.post(message(6, "bye"), secret=OTHER_SECRET).status_code == 200
     assert hooks.post(message(2, "hello"), secret="another-secret").status_code == 401
     assert hooks.post(message(3, "hello"), skew=-600).json()["error"]["code"] == "bad_signature"
     unsigned = hooks.client.post(
@@ -36,7 +37,7 @@ def test_a_signed_webhook_is_accepted_and_anything_else_refused(hooks):
         headers={"Content-Type": "application/json", "X-Chatwoot-Timestamp": "1"},
     )
     assert unsigned.status_code == 401
-    assert [e for e in _types(hooks) if e[0] == "message"] == [("message", "visitor", "hello")]
+    assert [e[2] for e in _types(hooks) if e[0] == "message"] == ["hello", "bye"]
 
 
 def test_a_body_changed_after_signing_is_refused(hooks):

@@ -22,9 +22,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def verify(
-    secret: str, headers: Mapping[str, str], body: bytes, now: float, tolerance: int
+    secrets: list[str], headers: Mapping[str, str], body: bytes, now: float, tolerance: int
 ) -> None:
-    """Raise BadSignature unless the headers sign `body` with `secret` within `tolerance` s."""
+    """Raise BadSignature unless the headers sign `body` with one of `secrets` in time."""
     signature = headers.get(SIGNATURE) or ""
     timestamp = headers.get(TIMESTAMP) or ""
     if not signature or not timestamp:
@@ -33,5 +33,6 @@ def verify(
         raise BadSignature("X-Chatwoot-Timestamp is not Unix seconds")
     if abs(now - int(timestamp)) > tolerance:
         raise BadSignature(f"X-Chatwoot-Timestamp is more than {tolerance} s away from now")
-    if not hmac.compare_digest(signature.strip(), sign(secret, timestamp, body)):
+    sent = signature.strip()
+    if not any(hmac.compare_digest(sent, sign(s, timestamp, body)) for s in secrets if s):
         raise BadSignature("X-Chatwoot-Signature does not match the body")

@@ -1,9 +1,10 @@
 """POST /v1/integrations/chatwoot/webhook: Chatwoot's webhooks, verified, deduplicated, ingested.
 
-A webhook is refused (401) unless X-Chatwoot-Signature signs it with the configured secret
-within the timestamp tolerance. A delivery id seen before is answered at once; every event
-also has an id derived from Chatwoot's, so a redelivery after a restart changes nothing
-either. The events go through the same path as POST /v1/conversations/{id}/events.
+A webhook is refused (401) unless X-Chatwoot-Signature signs it with a configured secret
+(the agent bot's, the account webhook's: comma-separated) within the timestamp tolerance.
+A delivery id seen before is answered at once; every event also has an id derived from
+Chatwoot's, so a redelivery after a restart changes nothing either. The events go through
+the same path as POST /v1/conversations/{id}/events.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ async def chatwoot_webhook(request: Request, who: Public) -> dict[str, Any]:
     body = await request.body()
     try:
         signature.verify(
-            settings.chatwoot_webhook_secret.get_secret_value(),
+            settings.chatwoot_webhook_secret.get_secret_value().split(","),
             request.headers,
             body,
             time.time(),
