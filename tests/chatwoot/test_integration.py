@@ -160,3 +160,17 @@ def test_webhook_to_worker_to_chatwoot(httpserver, fake, hooks):
     assert hooks.post(echo).json()["status"] == "ignored"
     worker.run_until_idle()
     assert len(fake.conversations[7]["messages"]) == 4
+
+
+def test_configured_from_the_environment():
+    env = {
+        "HANDOFF_CHATWOOT_BASE_URL": "https://chatwoot.example.com",
+        "HANDOFF_CHATWOOT_API_ACCESS_TOKEN": BOT_TOKEN,
+        "HANDOFF_CHATWOOT_ACCOUNT_ID": "1",
+        "HANDOFF_CHATWOOT_TEAM_IDS": '{"sales": 2}',
+        "HANDOFF_CHATWOOT_WEBHOOK_SECRET": "not the integration's",
+    }
+    (target,) = Targets.from_env(env).serving("reply", "sales")
+    integration = build(target.integration, target.config, httpx.Client())
+    assert target.name == "chatwoot" and integration.config.team_ids == {"sales": 2}
+    assert Targets.from_env(env).serving("lead", "sales") == []
