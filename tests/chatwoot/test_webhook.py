@@ -114,6 +114,7 @@ def test_roles_private_notes_and_activity(hooks):
     )
     activity = hooks.post(message(6, "Conversation was opened", message_type="activity"))
     image = hooks.post(message(7, None))
+    assert hooks.post(message(None, "no id")).json()["reason"] == "a message without an id"
     assert note.json()["reason"] == "a private note is not part of the conversation"
     assert activity.json()["status"] == image.json()["status"] == "ignored"
     assert [e for e in _types(hooks) if e[0] == "message"] == [

@@ -87,6 +87,8 @@ def _message(payload: dict[str, Any], default_account: int | None) -> Mapped:
         return Mapped(cid, ignored=f"{kind} messages are not part of the conversation")
     if not isinstance(text, str) or not text.strip():
         return Mapped(cid, ignored="a message without text")
+    if not isinstance(payload.get("id"), int):
+        return Mapped(cid, ignored="a message without an id")
     sender = payload.get("sender") or {}
     role = "visitor" if kind == "incoming" else "agent" if sender.get("type") == "user" else "bot"
     message = {
