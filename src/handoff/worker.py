@@ -124,7 +124,9 @@ class Worker:
 
     def run(self) -> None:
         """Work until `stop()`; a failing step (the store down) is logged and tried again."""
-        logger.info("worker %s started with %d target(s)", self.name, len(self.targets.by_name))
+        logger.info("worker %s started: targets %s", self.name, sorted(self.targets.by_name))
+        if not self.targets.by_name:
+            logger.warning("no targets configured: side effects are kept but go nowhere")
         while not self.stopping.is_set():
             try:
                 found = self.step()

@@ -30,8 +30,8 @@ def worker(
     ] = False,
 ) -> None:
     """Deliver the outbox and fire timers until stopped (several may run on PostgreSQL)."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     sessions = _sessions()
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         targets = Targets.from_env()
     except ValueError as exc:
