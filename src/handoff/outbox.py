@@ -70,6 +70,20 @@ def add_effect(
     insert_ignore(session, OutboxEntry, values)
 
 
+def has_work(session: Session, now: datetime) -> bool:
+    """Whether a side effect waits to be fanned out or a delivery is due (a cheap read)."""
+    unfanned = select(OutboxEntry.id).where(OutboxEntry.fanned_at.is_(None)).limit(1)
+    due = select(DeliveryRow.id).where(*_due(now)).limit(1)
+    return session.execute(unfanned).first() is not None or (
+        session.execute(due).first() is not None
+    )
+
+
+def _due(now: datetime) -> tuple:
+    lease_over = DeliveryRow.lease_until.is_(None) | (DeliveryRow.lease_until <= now)
+    return DeliveryRow.status == "pending", DeliveryRow.due_at <= now, lease_over
+
+
 def fan_out(session: Session, targets: Targets, now: datetime, limit: int = 100) -> int:
     """One pending delivery per target serving each new side effect; how many effects."""
     query = (
@@ -109,11 +123,10 @@ def claim(
     """Claim up to `limit` due deliveries (none for `busy` targets) for `lease` seconds."""
     if limit <= 0:
         return []
-    due = (DeliveryRow.lease_until.is_(None)) | (DeliveryRow.lease_until <= now)
     query = (
         select(DeliveryRow, OutboxEntry)
         .join(OutboxEntry, OutboxEntry.id == DeliveryRow.outbox_id)
-        .where(DeliveryRow.status == "pending", DeliveryRow.due_at <= now, due)
+        .where(*_due(now))
         .order_by(DeliveryRow.due_at, DeliveryRow.id)
         .limit(limit)
         .with_for_update(of=DeliveryRow, skip_locked=True)

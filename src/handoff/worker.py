@@ -75,6 +75,9 @@ class Worker:
         """One pass: timers, fan-out, then claim and start due deliveries; how much it found."""
         now = self.clock()
         found = self.fire_timers(now)
+        with self.sessions() as session:
+            if not outbox.has_work(session, now):
+                return found
         with self.sessions() as session, writing(session):
             found += outbox.fan_out(session, self.targets, now)
         with self._lock:
