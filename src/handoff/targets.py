@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from handoff import integrations  # noqa: F401  (importing it registers every vendor)
 from handoff.integrations.base import REGISTRY, config_from_env
 
@@ -76,7 +78,18 @@ class Targets:
                 targets.append(Target(name, name, config, kinds))
         for name, spec in json.loads(env.get("HANDOFF_TARGETS") or "{}").items():
             targets.append(named(name, spec))
+        for target in targets:
+            check(target)
         return cls(targets, env.get("HANDOFF_PUBLIC_URL"))
+
+
+def check(target: Target) -> None:
+    """Validate a target's config now (ValueError naming the fields, never their values)."""
+    try:
+        REGISTRY[target.integration].Config.model_validate(target.config)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(map(str, e["loc"])) or "config" for e in exc.errors())
+        raise ValueError(f"target {target.name!r}: invalid config ({fields})") from None
 
 
 def named(name: str, spec: dict[str, Any]) -> Target:

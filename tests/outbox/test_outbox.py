@@ -148,5 +148,7 @@ def test_targets_come_from_the_environment():
     assert "hooks.slack.com" not in repr(targets.get("emea-slack"))
     with pytest.raises(ValueError, match="unknown integration"):
         Targets.from_env({"HANDOFF_TARGETS": '{"x": {"integration": "fax"}}'})
+    with pytest.raises(ValueError, match=r"target 'webhook': invalid config \(secret\)"):
+        Targets.from_env({"HANDOFF_WEBHOOK_URL": "https://bot.example/hook?token=s3cret"})
     with pytest.raises(ValueError, match="unknown delivery kinds"):
         Targets.from_env({**env, "HANDOFF_WEBHOOK_KINDS": "lead,carrier-pigeon"})

@@ -54,8 +54,12 @@ def worker(
 
 def start_background(database_url: str) -> Callable[[], None]:
     """Run a worker on a background thread; the function returned stops it."""
+    try:
+        targets = Targets.from_env()
+    except ValueError as exc:
+        _fail(f"invalid targets: {exc}")
     engine = make_engine(database_url)
-    work = Worker(make_sessionmaker(engine), Targets.from_env())
+    work = Worker(make_sessionmaker(engine), targets)
     thread = threading.Thread(target=work.run, name="handoff-worker", daemon=True)
     thread.start()
 
