@@ -23,7 +23,8 @@ from handoff.errors import NoLivePolicy, NotFound
 def compile_policy(source: str, version: int | None = None) -> Policy:
     """Load policy text; raises handoff.PolicyError with every problem."""
     name = f"policy v{version}" if version is not None else "draft"
-    return handoff.load_policy(source, file=name, version=version)
+    text = source if "\n" in source else source + "\n"  # text to parse, never a path to read
+    return handoff.load_policy(text, file=name, version=version)
 
 
 class PolicyBook:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
+from annotated_types import Ge, Le
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,6 +20,7 @@ from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 from handoff.settings import Settings
 
+RowId = Annotated[int, Ge(1), Le(2**63 - 1)]  # a stored id or version: out of range is 422, not 500
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer hk_...`")
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from handoff import lifecycle
-from handoff.api.deps import Admin, Reader, ServicesDep, SessionDep
+from handoff.api.deps import Admin, Reader, RowId, ServicesDep, SessionDep
 from handoff.api.views import handoff_summary
 from handoff.db.conversations import decision_body, events_of, get_conversation
 from handoff.db.engine import writing
@@ -46,7 +46,7 @@ def list_all(
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[
-        int | None, Query(description="Only handoffs with a lower id (paging).")
+        RowId | None, Query(description="Only handoffs with a lower id (paging).")
     ] = None,
 ) -> dict:
     """Handoffs matching the filters, newest first."""
@@ -64,7 +64,7 @@ def list_all(
 
 
 @router.get("/{handoff_id}")
-def packet(handoff_id: int, who: Reader, session: SessionDep) -> dict:
+def packet(handoff_id: RowId, who: Reader, session: SessionDep) -> dict:
     """The packet: transcript, source, facts with evidence, qualification, intent, trace."""
     handoff = get_handoff(session, handoff_id)
     if handoff is None:
@@ -97,7 +97,7 @@ def packet(handoff_id: int, who: Reader, session: SessionDep) -> dict:
 
 
 @router.post("/{handoff_id}/accept")
-def accept(handoff_id: int, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
+def accept(handoff_id: RowId, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
     """The rep accepts the handoff."""
     with writing(session):
         handoff = lifecycle.accept(session, handoff_id, services.clock())
@@ -106,7 +106,7 @@ def accept(handoff_id: int, who: Admin, session: SessionDep, services: ServicesD
 
 @router.post("/{handoff_id}/reassign")
 def reassign(
-    handoff_id: int, body: Reassign, who: Admin, session: SessionDep, services: ServicesDep
+    handoff_id: RowId, body: Reassign, who: Admin, session: SessionDep, services: ServicesDep
 ) -> dict:
     """Offer the handoff to another rep, or route it again without the current one."""
     with writing(session):
@@ -117,7 +117,7 @@ def reassign(
 
 
 @router.post("/{handoff_id}/responded")
-def responded(handoff_id: int, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
+def responded(handoff_id: RowId, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
     """Record the rep's first response to the visitor."""
     with writing(session):
         handoff = lifecycle.responded(session, handoff_id, services.clock())
@@ -126,7 +126,7 @@ def responded(handoff_id: int, who: Admin, session: SessionDep, services: Servic
 
 @router.post("/{handoff_id}/close")
 def close(
-    handoff_id: int, body: Close, who: Admin, session: SessionDep, services: ServicesDep
+    handoff_id: RowId, body: Close, who: Admin, session: SessionDep, services: ServicesDep
 ) -> dict:
     """Close the handoff with an outcome."""
     with writing(session):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 
-from handoff.api.deps import Admin, Reader, ServicesDep, SessionDep
+from handoff.api.deps import Admin, Reader, RowId, ServicesDep, SessionDep
 from handoff.api.views import version_view
 from handoff.dashboard import audit
 from handoff.db.engine import writing
@@ -38,7 +38,7 @@ class Rollback(BaseModel):
     """Which version to bring back, and why."""
 
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1)
+    version: RowId
     comment: str = Field(default="", max_length=2000)
 
 
@@ -86,7 +86,7 @@ def publish_version(body: Publish, who: Admin, session: SessionDep) -> dict:
 
 
 @router.get("/versions/{version}")
-def read_version(version: int, who: Reader, session: SessionDep) -> dict:
+def read_version(version: RowId, who: Reader, session: SessionDep) -> dict:
     """One version with its text."""
     return version_view(_version(session, version), source=True)
 
@@ -95,8 +95,8 @@ def read_version(version: int, who: Reader, session: SessionDep) -> dict:
 def diff_versions(
     who: Reader,
     session: SessionDep,
-    old: Annotated[int, Query(alias="from", ge=1)],
-    new: Annotated[int, Query(alias="to", ge=1)],
+    old: Annotated[RowId, Query(alias="from")],
+    new: Annotated[RowId, Query(alias="to")],
 ) -> dict:
     """A unified diff between two versions."""
     return {"from": old, "to": new, "diff": diff(_version(session, old), _version(session, new))}

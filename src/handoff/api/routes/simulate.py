@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 import handoff
-from handoff.api.deps import Ingest, ServicesDep, SessionDep
+from handoff.api.deps import Ingest, RowId, ServicesDep, SessionDep
 from handoff.api.errors import ApiError
 from handoff.db.roster import roster_state
 from handoff.policy_store import compile_policy
@@ -22,7 +22,7 @@ class Simulation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     events: list[dict[str, Any]] = Field(min_length=1, max_length=500)
     policy: str | None = Field(default=None, max_length=200_000)
-    version: int | None = Field(default=None, ge=1)
+    version: RowId | None = None
     roster_state: dict[str, Any] | None = None
     at: str | None = None
 
