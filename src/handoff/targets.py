@@ -74,7 +74,7 @@ class Targets:
         for name in sorted(REGISTRY):
             config = config_from_env(name, env)
             if config:
-                kinds = _kinds(env.get(f"HANDOFF_{name.upper()}_KINDS"), DEFAULT_KINDS[name])
+                kinds = _kinds(env.get(f"HANDOFF_{name.upper()}_KINDS"), default_kinds(name))
                 targets.append(Target(name, name, config, kinds))
         for name, spec in json.loads(env.get("HANDOFF_TARGETS") or "{}").items():
             targets.append(named(name, spec))
@@ -97,9 +97,15 @@ def named(name: str, spec: dict[str, Any]) -> Target:
     integration = spec.get("integration")
     if integration not in REGISTRY:
         raise ValueError(f"HANDOFF_TARGETS: {name}: unknown integration {integration!r}")
-    kinds = _kinds(spec.get("kinds"), DEFAULT_KINDS[integration])
+    kinds = _kinds(spec.get("kinds"), default_kinds(integration))
     teams = tuple(spec.get("teams") or ())
     return Target(name, integration, dict(spec.get("config") or {}), kinds, teams)
+
+
+def default_kinds(integration: str) -> tuple[str, ...]:
+    """What an integration delivers unless told: its `kinds` attribute, else DEFAULT_KINDS."""
+    declared = getattr(REGISTRY[integration], "kinds", None)
+    return tuple(declared or DEFAULT_KINDS.get(integration, ()))
 
 
 def _kinds(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -107,7 +113,8 @@ def _kinds(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
         return default
     kinds = value.split(",") if isinstance(value, str) else list(value)
     kinds = [k.strip() for k in kinds if k.strip()]
-    unknown = [k for k in kinds if k not in KINDS]
+    known = {*KINDS, *(k for name in REGISTRY for k in default_kinds(name))}
+    unknown = [k for k in kinds if k not in known]
     if unknown:
-        raise ValueError(f"unknown delivery kinds {unknown}: use {', '.join(KINDS)}")
+        raise ValueError(f"unknown delivery kinds {unknown}: use {', '.join(sorted(known))}")
     return tuple(kinds)
