@@ -13,10 +13,11 @@ from handoff.api.views import when
 from handoff.db.engine import writing
 from handoff.db.outbox_models import DeliveryRow, OutboxEntry
 from handoff.errors import Conflict, Invalid, NotFound
+from handoff.targets import KINDS
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
 Status = Literal[outbox.STATUSES]
-Kind = Literal["lead", "notify", "nurture"]
+Kind = Literal[KINDS]
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
