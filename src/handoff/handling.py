@@ -38,6 +38,7 @@ from handoff.db.conversations import (
 )
 from handoff.db.engine import writing
 from handoff.db.handoffs import get_handoff
+from handoff.db.metrics_sql import note_decision
 from handoff.db.models import Handoff
 from handoff.db.roster import lock_team, roster_state
 from handoff.errors import EventInFlight, EventMismatch
@@ -205,6 +206,7 @@ class Handler:
                 **decision_columns(decision, roster),
             },
         )
+        note_decision(session.connection(), conversation_id, decision_columns(decision, None))
         handoff = None
         if decision.action == "handoff":
             handoff = open_handoff(session, conversation_id, decision_id, decision, now)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Float,
     Integer,
     Select,
@@ -14,11 +15,22 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 
+from handoff.db.models import Conversation
+
 QUANTILES = {"median": 0.5, "p90": 0.9}
 NO_KEY = literal_column("NULL")
+_C = Conversation.__table__.c
+
+
+def note_decision(conn: Connection, conversation_id: str, columns: dict[str, Any]) -> None:
+    """Keep the conversation's latest segment and whether any decision of it ever qualified."""
+    qualified = True if columns["qualified"] else func.coalesce(_C.qualified, False)
+    values = {"segment": columns["segment"], "qualified": qualified}
+    conn.execute(update(Conversation).where(_C.id == conversation_id).values(values))
 
 
 def grouped(query: Select, key: ColumnElement | None) -> Select:

@@ -90,6 +90,8 @@ class Conversation(Base):
     handoff_id: Mapped[int | None] = mapped_column(Id)
     created_at: Mapped[datetime] = mapped_column(When)
     updated_at: Mapped[datetime] = mapped_column(When)
+    segment: Mapped[str | None] = mapped_column(String(100))
+    qualified: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Event(Base):
@@ -134,7 +136,13 @@ Index(
     sqlite_where=text("qualified"),
     postgresql_where=text("qualified"),
 )
-Index("ix_conversations_created_at", Conversation.created_at)
+Index(
+    "ix_conversations_metrics",
+    Conversation.created_at,
+    Conversation.segment,
+    Conversation.qualified,
+    Conversation.handoff_id,
+)
 
 
 class Handoff(Base):
@@ -167,6 +175,14 @@ class Handoff(Base):
 
 Index("ix_handoffs_rep_status", Handoff.rep, Handoff.status)
 Index("ix_handoffs_team_status", Handoff.team, Handoff.status)
+Index(
+    "ix_handoffs_metrics",
+    *(Handoff.__table__.c[name] for name in (
+        "created_at", "status", "outcome", "reassignments", "after_hours",
+        "accept_business_seconds", "response_business_seconds", "accepted_at",
+        "first_response_at", "segment", "rule", "route", "team", "rep",
+    )),
+)  # fmt: skip
 
 
 class Rep(Base):
