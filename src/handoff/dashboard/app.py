@@ -12,6 +12,7 @@ from handoff.dashboard.auth import Refused, SignInNeeded
 from handoff.dashboard.routes import (
     audit_log,
     conversations,
+    deliveries,
     handoffs,
     inbox,
     overview,
@@ -36,6 +37,7 @@ ROUTERS = (
     impact,
     versions,
     team,
+    deliveries,
     audit_log,
     users,
 )

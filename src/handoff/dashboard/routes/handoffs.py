@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from handoff import lifecycle
+from handoff import lifecycle, outbox
 from handoff.api.deps import Services, ServicesDep, SessionDep
 from handoff.dashboard import queries
 from handoff.dashboard.audit import record
@@ -50,6 +50,7 @@ def packet(session: Session, handoff: Handoff) -> dict:
         "modes": MODES,
         "outcomes": lifecycle.OUTCOMES,
         "reps": [r.id for r in list_reps(session)],
+        "deliveries": outbox.list_deliveries(session, handoff_id=handoff.id, limit=50),
     }
 
 
