@@ -2,6 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOAD_SECONDS ?= 60
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install demo examples test lint bench clean chromium
@@ -42,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 bench: $(STAMP)
-	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+	$(BIN)/python bench/run_all.py --load-duration $(LOAD_SECONDS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "examples" / "policy.yaml"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 LONG = 200
+NO_RATE_LIMIT = {"HANDOFF_INGEST_RATE_PER_KEY": "0", "HANDOFF_INGEST_RATE_PER_IP": "0"}
 EVENTS = [
     {"type": "page_view", "url": "/blog/choosing-a-crm"},
     {"type": "message", "role": "bot", "text": "Hi! What brings you here today?"},
@@ -240,7 +241,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         token = prepare(url)
-        env = {"HANDOFF_DATABASE_URL": url}
+        env = {"HANDOFF_DATABASE_URL": url, **NO_RATE_LIMIT}
         results["sqlite"] = measure("sqlite", [*uvicorn, "8802"], env, 8802, token, opts)
     name = f"handoff_bench_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
@@ -248,7 +249,7 @@ def main() -> None:
     try:
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         token = prepare(url)
-        env = {"HANDOFF_DATABASE_URL": url}
+        env = {"HANDOFF_DATABASE_URL": url, **NO_RATE_LIMIT}
         results["postgresql"] = measure("postgresql", [*uvicorn, "8803"], env, 8803, token, opts)
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
