@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     ingest_burst_per_ip: float = Field(default=1000.0, ge=1)
     retention_days: int | None = Field(default=None, ge=1)
     demo: bool = False
+    public_url: str | None = None
     chatwoot_webhook_secret: SecretStr | None = None
     chatwoot_account_id: int | None = None
     chatwoot_timestamp_tolerance: int = Field(default=300, ge=10)

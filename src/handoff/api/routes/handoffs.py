@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from handoff import lifecycle
 from handoff.api.deps import Admin, Reader, RowId, ServicesDep, SessionDep
 from handoff.api.views import handoff_summary
-from handoff.db.conversations import decision_body, events_of, get_conversation
+from handoff.db.conversations import decision_body
 from handoff.db.engine import writing
 from handoff.db.handoffs import get_handoff, list_handoffs
-from handoff.errors import NotFound
+from handoff.packet import build_packet
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
 Status = Literal["queued", "offered", "accepted", "closed"]
@@ -64,29 +64,19 @@ def list_all(
 
 
 @router.get("/{handoff_id}")
-def packet(handoff_id: RowId, who: Reader, session: SessionDep) -> dict:
-    """The packet: transcript, source, facts with evidence, qualification, intent, trace."""
+def packet(
+    handoff_id: RowId, who: Reader, session: SessionDep, services: ServicesDep
+) -> dict:
+    """The packet (the lead record the CRMs get), with the handoff's state, decision and log."""
+    lead = build_packet(session, handoff_id, services.settings.public_url)
     handoff = get_handoff(session, handoff_id)
-    if handoff is None:
-        raise NotFound(f"no handoff {handoff_id}")
     decision = decision_body(session, handoff.decision_id)
-    state = get_conversation(session, handoff.conversation_id).state
-    events = events_of(session, handoff.conversation_id)
-    transcript = [
-        {"at": e.body["at"], "role": e.body["role"], "text": e.body["text"]}
-        for e in events
-        if e.body["type"] == "message"
-    ]
-    source = state.get("source", {})
+    shared = ("contact", "transcript", "notes", "source", "facts", "qualification", "intent")
     return {
         **handoff_summary(handoff),
-        "transcript": transcript,
-        "notes": state.get("notes", []),
-        "source": source,
-        "campaign": source.get("utm_campaign"),
-        "facts": decision["facts"],
-        "qualification": decision["qualification"],
-        "intent": decision["intent"],
+        **{key: lead[key] for key in shared},
+        "campaign": lead["source"]["utm_campaign"],
+        "url": lead["url"],
         "reason": decision["reason"],
         "trace": decision["trace"],
         "steps": decision["steps"],
