@@ -75,17 +75,8 @@ def forget(session: Session, conversation_id: str) -> Forgotten | None:
     if conversation is None:
         return None
     anonymous = FORGOTTEN_PREFIX + secrets.token_hex(12)
-    session.execute(
-        insert(Conversation).values(
-            id=anonymous,
-            state={},
-            event_count=conversation.event_count,
-            last_decision_id=conversation.last_decision_id,
-            handoff_id=conversation.handoff_id,
-            created_at=conversation.created_at,
-            updated_at=conversation.updated_at,
-        )
-    )
+    kept = {c.key: getattr(conversation, c.key) for c in Conversation.__table__.c}
+    session.execute(insert(Conversation).values({**kept, "id": anonymous, "state": {}}))
     events = session.execute(delete(Event).where(Event.conversation_id == conversation_id))
     decisions = session.execute(
         select(Decision.id, Decision.body).where(Decision.conversation_id == conversation_id)
