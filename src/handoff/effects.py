@@ -23,6 +23,7 @@ from handoff.policy_store import PolicyBook
 
 _book = PolicyBook()
 DEFERRED_MODES = ("next_business_day", "after_hours_notify")
+QUEUE_RETRY_SECONDS = 60
 
 
 def add_timer(
@@ -68,6 +69,8 @@ def handoff_opened(
     key, cid = f"h{handoff.id}", handoff.conversation_id
     add_effect(session, "lead", f"{key}:lead", cid, now, handoff_id=handoff.id, team=handoff.team)
     after = decision.after_hours or {}
+    if handoff.mode == "queued":
+        waiting_in_queue(session, handoff, now)
     if handoff.mode not in DEFERRED_MODES:
         return
     if handoff.mode == "after_hours_notify" and after.get("contact"):
@@ -94,6 +97,23 @@ def handoff_opened(
             handoff_id=handoff.id,
             priority=handoff.priority,
         )
+
+
+def waiting_in_queue(session: Session, handoff: Handoff, now: datetime) -> None:
+    """No rep could take it: try the team again in a minute, until someone can."""
+    if handoff.team is None:
+        return
+    due = now + timedelta(seconds=QUEUE_RETRY_SECONDS)
+    add_timer(
+        session,
+        "release",
+        f"h{handoff.id}:queue@{due.isoformat()}",
+        handoff.conversation_id,
+        due,
+        now,
+        handoff_id=handoff.id,
+        priority=handoff.priority,
+    )
 
 
 def offered(session: Session, handoff: Handoff, rep: str, now: datetime) -> None:

@@ -110,9 +110,11 @@ def _release(session: Session, book: PolicyBook, timer: Timer, now: datetime) ->
             priority=handoff.priority,
         )
         return f"still closed: due again at {reopens.isoformat()}"
-    handoff.mode = "queued"
-    log(handoff, now, "released", reason="the team's opening, but no rep can take it: team queue")
-    return "released to the team queue: no candidate"
+    if handoff.mode != "queued":
+        handoff.mode = "queued"
+        log(handoff, now, "released", reason="the team is open, but no rep can take it: team queue")
+    effects.waiting_in_queue(session, handoff, now)
+    return "no rep can take it yet: tried again in a minute"
 
 
 def _follow_up(session: Session, book: PolicyBook, timer: Timer, now: datetime) -> str:

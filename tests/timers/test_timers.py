@@ -157,3 +157,23 @@ def test_a_nurture_follow_up_falls_due_for_the_bot(sessions, handler, clock, wor
     assert follow_up["event"] == "follow_up" and follow_up["nurture"]["id"] == "later"
     assert "c:c2:nurture:later:follow_up" not in found
     assert outcomes["c2"].startswith("moot")
+
+
+def test_a_queued_handoff_goes_to_the_first_rep_who_frees_up(sessions, handler, clock, worker):
+    with sessions() as session, writing(session):
+        for rep in ("a", "b", "c", "d"):
+            lifecycle.get_rep(session, rep).availability = "away"
+    handoff = ask_for_human(handler, "c1", clock.now).handoff
+    assert handoff_now(sessions, handoff.id).status == "queued"
+    clock.advance(minutes=1)
+    assert worker.fire_timers(clock.now) == 1
+    assert handoff_now(sessions, handoff.id).status == "queued"
+    with sessions() as session, writing(session):
+        lifecycle.get_rep(session, "c").availability = "online"
+    clock.advance(minutes=1)
+    assert worker.fire_timers(clock.now) == 1
+    now = handoff_now(sessions, handoff.id)
+    assert (now.status, now.rep) == ("offered", "c")
+    assert notices(sessions, handoff.id) == [{"role": "rep", "id": "c"}]
+    clock.advance(minutes=5)
+    assert worker.fire_timers(clock.now) == 0
