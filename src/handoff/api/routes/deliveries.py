@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from handoff import outbox
-from handoff.api.deps import Admin, Reader, ServicesDep, SessionDep
+from handoff.api.deps import Admin, Reader, RowId, ServicesDep, SessionDep
 from handoff.api.views import when
 from handoff.db.engine import writing
 from handoff.db.outbox_models import DeliveryRow, OutboxEntry
@@ -83,7 +83,7 @@ def parked(who: Reader, session: SessionDep, target: str | None = None, limit: L
 
 
 @router.post("/{delivery_id}/replay")
-def replay_one(delivery_id: int, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
+def replay_one(delivery_id: RowId, who: Admin, session: SessionDep, services: ServicesDep) -> dict:
     """Deliver a parked delivery again, with the same idempotency key and a fresh schedule."""
     with writing(session):
         row = session.get(DeliveryRow, delivery_id)
