@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-GOAL_LINE = re.compile(r"goal|PASS|MISS", re.IGNORECASE)
+GOAL_LINE = re.compile(r"goal|PASS|MISS|throughput|^(sqlite|postgresql)\s+\d", re.IGNORECASE)
 
 
 def plan(load_seconds: float, quick: bool) -> list[tuple[str, list[str]]]:
