@@ -31,7 +31,8 @@ class TimelineReader:
             rf"(?P<q>q[1-4])|(?P<qo>{ordinals})\s+quarter|(?P<h>h[12])"
             rf"|(?P<ho>first|second)\s+half(?:\s+of\s+(?:the\s+)?year)?"
             rf"|(?P<season>{alternation(vocab.seasons)})|(?P<month>{months})\b\.?"
-            rf"|(?P<unit>{alternation(vocab.generic_periods)})|(?P<year>20\d\d)"
+            rf"|(?P<unit>{alternation(vocab.generic_periods)})"
+            rf"|(?P<year>20\d\d)(?!\s+(?:{vocab.count_nouns_re})\b)"
             r"|(?P<ye>year[- ]end|eoy|eoq|eom|new\s+year)"
         )
         words = (vocab.months, vocab.seasons, vocab.duration_units, vocab.generic_periods,
