@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Table, Text, cast, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from handoff.db.engine import writing
 from handoff.db.models import Base, Conversation, Decision, Event, Handoff
 
 REMOVED = "Personal data removed."
@@ -129,6 +130,21 @@ def expired(session: Session, days: int, now: datetime, limit: int = 500) -> lis
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def purge_expired(sessions: sessionmaker[Session], days: int, now: datetime) -> int:
+    """Forget every conversation idle for more than `days`, one transaction each; how many."""
+    total = 0
+    while batch := _expired_batch(sessions, days, now):
+        for conversation_id in batch:
+            with sessions() as session, writing(session):
+                total += forget(session, conversation_id) is not None
+    return total
+
+
+def _expired_batch(sessions: sessionmaker[Session], days: int, now: datetime) -> list[str]:
+    with sessions() as session:
+        return expired(session, days, now)
 
 
 def _queued_tables() -> list[Table]:

@@ -14,14 +14,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from handoff import outbox, timers
+from handoff import outbox, privacy, timers
 from handoff.db.engine import writing
 from handoff.integrations.base import Delivery, Result, build
 from handoff.outbox import Claimed
@@ -30,6 +30,7 @@ from handoff.policy_store import PolicyBook
 from handoff.targets import Targets
 
 logger = logging.getLogger("handoff.worker")
+PURGE_EVERY = timedelta(hours=1)
 
 
 def utc_now() -> datetime:
@@ -53,6 +54,7 @@ class Worker:
         lease: float = 300.0,
         poll: float = 1.0,
         name: str | None = None,
+        retention_days: int | None = None,
     ) -> None:
         self.sessions = sessions
         self.targets = targets
@@ -63,6 +65,8 @@ class Worker:
         self.per_target = per_target
         self.lease = lease
         self.poll = poll
+        self.retention_days = retention_days
+        self._next_purge: datetime | None = None
         self.name = name or f"{socket.gethostname()}:{threading.get_native_id()}:{id(self):x}"
         self.stopping = threading.Event()
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="handoff-delivery")
@@ -74,7 +78,7 @@ class Worker:
     def step(self) -> int:
         """One pass: timers, fan-out, then claim and start due deliveries; how much it found."""
         now = self.clock()
-        found = self.fire_timers(now)
+        found = self.fire_timers(now) + self.purge(now)
         with self.sessions() as session:
             if not outbox.has_work(session, now):
                 return found
@@ -93,6 +97,16 @@ class Worker:
                 self._futures.add(future)
             future.add_done_callback(self._done)
         return found + len(claimed)
+
+    def purge(self, now: datetime) -> int:
+        """Once an hour, with a retention period set: forget conversations idle past it."""
+        if self.retention_days is None or (self._next_purge and now < self._next_purge):
+            return 0
+        self._next_purge = now + PURGE_EVERY
+        purged = privacy.purge_expired(self.sessions, self.retention_days, now)
+        if purged:
+            logger.info("purged %d conversation(s) idle for %d days", purged, self.retention_days)
+        return purged
 
     def fire_timers(self, now: datetime) -> int:
         """Fire every timer due at `now`, each in its own transaction; how many fired."""

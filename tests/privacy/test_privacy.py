@@ -10,7 +10,10 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from handoff.cli import app as cli
+from handoff.db.engine import make_sessionmaker
 from handoff.db.models import Base, Conversation
+from handoff.targets import Targets
+from handoff.worker import Worker
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "conversations"
 EMAIL = "priya@bigcorp.example"
@@ -146,3 +149,21 @@ def test_purge_forgets_idle_conversations_after_the_retention_period(api, engine
         ids = set(conn.scalars(select(Conversation.id)))
     assert "recent" in ids and "old" not in ids and len(ids) == 2
     assert "purged 0" in run(settings, "purge", "--days", "30").output
+
+
+def test_the_worker_purges_on_schedule_when_a_retention_period_is_set(api, engine, settings):
+    post(api, "old", conversation("enterprise-east-qualified"))
+    post(api, "recent", conversation("emea-live"))
+    with engine.begin() as conn:
+        old = datetime.now(UTC) - timedelta(days=40)
+        conn.execute(update(Conversation).where(Conversation.id == "old").values(updated_at=old))
+    now = datetime.now(UTC)
+    worker = Worker(make_sessionmaker(engine), Targets([]), clock=lambda: now, retention_days=30)
+    try:
+        assert worker.purge(now) == 1
+        assert worker.purge(now + timedelta(minutes=59)) == 0
+    finally:
+        worker.stop()
+    with engine.connect() as conn:
+        ids = set(conn.scalars(select(Conversation.id)))
+    assert "recent" in ids and "old" not in ids

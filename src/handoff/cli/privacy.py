@@ -44,18 +44,11 @@ def purge(
     days = days or _settings().retention_days
     if days is None:
         _fail("no retention period: pass --days or set HANDOFF_RETENTION_DAYS")
-    sessions = _sessions()
-    total = 0
-    while True:
-        with sessions() as session:
-            batch = privacy.expired(session, days, datetime.now(UTC))
-        if not batch:
-            break
-        total += _forget_each(sessions, batch, quiet=True)
+    total = privacy.purge_expired(_sessions(), days, datetime.now(UTC))
     typer.echo(f"purged {total} conversation(s) idle for more than {days} days", err=True)
 
 
-def _forget_each(sessions, ids: list[str], quiet: bool = False) -> int:
+def _forget_each(sessions, ids: list[str]) -> int:
     removed = 0
     for cid in dict.fromkeys(ids):
         with sessions() as session, writing(session):
@@ -64,6 +57,5 @@ def _forget_each(sessions, ids: list[str], quiet: bool = False) -> int:
             typer.echo(f"no conversation '{cid}'", err=True)
             continue
         removed += 1
-        if not quiet:
-            typer.echo(f"{cid}\t{done.events} events deleted")
+        typer.echo(f"{cid}\t{done.events} events deleted")
     return removed

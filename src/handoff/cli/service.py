@@ -48,7 +48,9 @@ def serve(
     engine.dispose()
     from handoff.cli.worker import start_background
 
-    stop_worker = None if no_worker else start_background(settings.database_url)
+    stop_worker = (
+        None if no_worker else start_background(settings.database_url, settings.retention_days)
+    )
     try:
         uvicorn.run(
             "handoff.api.app:app_from_environment",

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from handoff.cli.service import _fail, _sessions
+from handoff.cli.service import _fail, _sessions, _settings
 from handoff.db.engine import make_engine, make_sessionmaker
 from handoff.targets import Targets
 from handoff.worker import Worker
@@ -43,6 +43,7 @@ def worker(
         per_target=per_target,
         lease=lease,
         poll=poll,
+        retention_days=_settings().retention_days,
     )
     if once:
         work.run_until_idle()
@@ -52,14 +53,14 @@ def worker(
     work.run()
 
 
-def start_background(database_url: str) -> Callable[[], None]:
+def start_background(database_url: str, retention_days: int | None = None) -> Callable[[], None]:
     """Run a worker on a background thread; the function returned stops it."""
     try:
         targets = Targets.from_env()
     except ValueError as exc:
         _fail(f"invalid targets: {exc}")
     engine = make_engine(database_url)
-    work = Worker(make_sessionmaker(engine), targets)
+    work = Worker(make_sessionmaker(engine), targets, retention_days=retention_days)
     thread = threading.Thread(target=work.run, name="handoff-worker", daemon=True)
     thread.start()
 
