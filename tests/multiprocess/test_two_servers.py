@@ -1,8 +1,9 @@
-"""Two `handoff serve` processes on one PostgreSQL database under concurrent traffic.
+"""Two `handoff serve` processes (each with its worker) on one PostgreSQL database.
 
 Conversations run in parallel; each of their events goes to both servers at once (a retry
-racing the original): exactly one handoff per conversation, every event stored once, and round
-robin strictly alternating within the team.
+racing the original): exactly one handoff per conversation, every event stored once, round
+robin strictly alternating within the team, and the two workers deliver every side effect to
+a signed webhook exactly once.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
+from werkzeug import Response
 
 from conftest import create_pg_database, drop_pg_database
 from handoff.auth import create_key
 from handoff.db.engine import make_engine, make_sessionmaker, writing
 from handoff.db.migrate import upgrade
 from handoff.db.models import Event, Handoff, Rep
+from handoff.integrations import webhook
 from handoff.policy_store import publish
 
 CONVERSATIONS = 60
@@ -39,9 +43,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+class Receiver:
+    """A webhook target on loopback that verifies signatures and counts deliveries by id."""
+
+    def __init__(self, httpserver: HTTPServer) -> None:
+        self.ids: list[str] = []
+        self.lock = threading.Lock()
+        httpserver.expect_request("/hook", method="POST").respond_with_handler(self.handle)
+        self.url = httpserver.url_for("/hook")
+
+    def handle(self, request) -> Response:
+        """Verify the Standard Webhooks signature, then count the delivery."""
+        if not webhook.verify(SECRET, dict(request.headers), request.get_data(as_text=True)):
+            return Response("bad signature", status=400)
+        with self.lock:
+            self.ids.append(request.headers["webhook-id"])
+        return Response("ok")
+
+
 @pytest.fixture
-def cluster(policy_text):
+def cluster(policy_text, httpserver):
     """Two servers on one fresh PostgreSQL database; (their URLs, ingest key, engine)."""
+    receiver = Receiver(httpserver)
     name, url = create_pg_database()
     engine = make_engine(url)
     upgrade(engine)
@@ -52,7 +78,9 @@ def cluster(policy_text):
         for rep in session.scalars(select(Rep)):
             rep.capacity = None
     env = {**os.environ, "HANDOFF_DATABASE_URL": url, "HANDOFF_INGEST_RATE_PER_IP": "0",
-           "HANDOFF_INGEST_RATE_PER_KEY": "0", "HANDOFF_KEY_CACHE_SECONDS": "60"}  # fmt: skip
+           "HANDOFF_INGEST_RATE_PER_KEY": "0", "HANDOFF_KEY_CACHE_SECONDS": "60",
+           "HANDOFF_WEBHOOK_URL": receiver.url, "HANDOFF_WEBHOOK_SECRET": SECRET,
+           "HANDOFF_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"}  # fmt: skip
     ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(
@@ -72,7 +100,7 @@ def cluster(policy_text):
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
-        yield bases, key, engine
+        yield bases, key, engine, receiver
     finally:
         for server in servers:
             server.terminate()
@@ -94,7 +122,7 @@ def events(i: int) -> list[dict]:
 
 
 def test_two_servers_hand_off_once_and_share_round_robin_fairly(cluster):
-    bases, key, engine = cluster
+    bases, key, engine, receiver = cluster
     clients = [httpx.Client(base_url=b, headers={"Authorization": f"Bearer {key}"}) for b in bases]
 
     def post(client: httpx.Client, cid: str, event: dict, out: list) -> None:
@@ -137,3 +165,11 @@ def test_two_servers_hand_off_once_and_share_round_robin_fairly(cluster):
     reps = [h.rep for h in handoffs]
     assert Counter(reps) == {"sofia": CONVERSATIONS // 2, "tom": CONVERSATIONS // 2}
     assert all(a != b for a, b in zip(reps, reps[1:], strict=False)), "round robin alternates"
+
+    expected = CONVERSATIONS * 2  # each handoff's lead and its notice to the rep
+    deadline = time.monotonic() + 30
+    while len(receiver.ids) < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)  # a duplicate would arrive now
+    assert len(receiver.ids) == expected
+    assert len(set(receiver.ids)) == expected, "no delivery twice"
