@@ -1,7 +1,8 @@
 """Metric query times on 1,000,000 handoffs, on SQLite and PostgreSQL.
 
 Seeds a year of data: 3,000,000 conversations (their last decision, qualified or not), of
-which 1,000,000 were handed off. Routes, reps, rules, outcomes and after-hours shares follow
+which 1,000,000 were handed off, each with a lead delivered to two targets (2,000,000
+deliveries, some parked). Routes, reps, rules, outcomes and after-hours shares follow
 plausible weights; times to accept and respond are log-normal. Then times each query of
 `handoff.metrics` (the best of 3 runs) for the last 30 days and for the whole year,
 ungrouped and grouped by day and by rep. Goal: each <= 300 ms.
@@ -50,9 +51,9 @@ def lognormal(rng: random.Random, median: float, sigma: float) -> float:
 
 
 def rows(n_handoffs: int, per_handoff: int = 3):
-    """(conversations, decisions, handoffs) as tuples, in time order."""
+    """(conversations, decisions, handoffs, outbox, deliveries) as tuples, in time order."""
     rng = random.Random(11)
-    conversations, decisions, handoffs = [], [], []
+    conversations, decisions, handoffs, outbox, deliveries = [], [], [], [], []
     total = n_handoffs * per_handoff
     offsets = sorted(rng.random() for _ in range(total))  # ids grow with time, as in service
     for i in range(total):
@@ -62,13 +63,28 @@ def rows(n_handoffs: int, per_handoff: int = 3):
         cid, handed = f"c{i:08d}", i % per_handoff == 0
         route, team, segment, reps, _ = rng.choices(ROUTES, [r[4] for r in ROUTES])[0]
         qualified = handed or rng.random() < 0.2
-        conversations.append((cid, "{}", 5, i + 1, at, at))
+        hid = len(handoffs) + 1 if handed else None
+        conversations.append((cid, "{}", 5, i + 1, hid, at, at, segment, qualified))
         decisions.append((i + 1, cid, 4, "handoff" if handed else "qualify", 1, "{}", at,
                           qualified, segment))  # fmt: skip
         if handed:
-            handoffs.append(_handoff(rng, len(handoffs) + 1, cid, i + 1, at, late, route, team,
-                                     segment, reps))  # fmt: skip
-    return conversations, decisions, handoffs
+            handoffs.append(_handoff(rng, hid, cid, i + 1, at, late, route, team, segment, reps))
+            outbox.append((hid, f"h{hid}:lead", "lead", cid, hid, team, "{}", at, at))
+            deliveries.extend(_deliveries(rng, hid, at))
+    return conversations, decisions, handoffs, outbox, deliveries
+
+
+def _deliveries(rng, hid, at):
+    """The lead's delivery to each of two targets: mostly delivered, some parked, recent pending."""
+    out = []
+    for n, target in enumerate(("crm", "slack")):
+        status = rng.choices(["delivered", "dead", "pending"],
+                             [90, 2, 8] if (END - at).days < 2 else [97, 3, 0])[0]  # fmt: skip
+        due = at + timedelta(seconds=rng.uniform(1, 60 if status == "delivered" else 99000))
+        out.append((2 * hid - 1 + n, hid, f"h{hid}:lead:{target}", "lead", target, status,
+                    1 if status == "delivered" else 8, due, at, due,
+                    due if status == "delivered" else None))  # fmt: skip
+    return out
 
 
 def _handoff(rng, hid, cid, did, at, late, route, team, segment, reps):
@@ -89,7 +105,10 @@ def _handoff(rng, hid, cid, did, at, late, route, team, segment, reps):
             business + int(respond - accept) if business is not None else None)  # fmt: skip
 
 
-CONV_COLS = "id, state, event_count, last_decision_id, created_at, updated_at"
+CONV_COLS = (
+    "id, state, event_count, last_decision_id, handoff_id, created_at, updated_at, segment,"
+    " qualified"
+)
 DEC_COLS = (
     "id, conversation_id, event_seq, action, policy_version, body, created_at, qualified, segment"
 )
@@ -97,11 +116,15 @@ HAND_COLS = ("id, conversation_id, decision_id, status, mode, team, rep, priorit
              " reassignments, log, created_at, offered_at, accepted_at, first_response_at,"
              " closed_at, segment, rule, after_hours, accept_business_seconds,"
              " response_business_seconds")  # fmt: skip
-TABLES = (("conversations", CONV_COLS), ("decisions", DEC_COLS), ("handoffs", HAND_COLS))
+OUT_COLS = "id, key, kind, conversation_id, handoff_id, team, payload, created_at, fanned_at"
+DEL_COLS = ("id, outbox_id, key, kind, target, status, attempts, due_at, created_at, updated_at,"
+            " delivered_at")  # fmt: skip
+TABLES = (("conversations", CONV_COLS), ("decisions", DEC_COLS), ("handoffs", HAND_COLS),
+          ("outbox", OUT_COLS), ("deliveries", DEL_COLS))  # fmt: skip
 
 
 def load(engine, data) -> None:
-    """Bulk-load the rows: executemany on SQLite, COPY on PostgreSQL; then ANALYZE."""
+    """Bulk-load the rows: executemany on SQLite, COPY on PostgreSQL; then (VACUUM) ANALYZE."""
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -119,8 +142,12 @@ def load(engine, data) -> None:
                 text = [tuple(_sqlite(v) for v in row) for row in values]
                 cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", text)
         raw.commit()
-        cur.execute("ANALYZE")
-        raw.commit()
+        if engine.dialect.name == "postgresql":  # as autovacuum leaves a table: index-only scans
+            raw.driver_connection.autocommit = True
+            cur.execute("VACUUM ANALYZE")
+        else:
+            cur.execute("ANALYZE")
+            raw.commit()
     finally:
         raw.close()
 
@@ -149,6 +176,7 @@ def queries_of(session, scope: Scope, group: str | None) -> dict:
         "conversations (qualification, handoff rate)": lambda: scope.conversation_counts(
             session, group
         ),
+        "deliveries (success rate)": lambda: scope.delivery_counts(session, group),
         **{f"conversion by {d}": (lambda d=d: scope.conversion(session, d)) for d in CONVERSION_BY},
     }
 

@@ -1,8 +1,9 @@
 """Handoff metrics computed in SQL on SQLite and PostgreSQL (docs/metrics.md defines each one).
 
-Every figure is an aggregate query over an index range: no rows come back to Python except
-one per group. Percentiles are `percentile_cont` on PostgreSQL and the same linear
-interpolation from `ROW_NUMBER()` and `COUNT(*) OVER` on SQLite, so both give the same numbers.
+Every figure is an aggregate query over one covering index range: one row per group comes back
+to Python (for SQLite's percentiles, the values at the ranks wanted). Percentiles are
+`percentile_cont` on PostgreSQL and the same linear interpolation between the ranks SQLite's
+`ROW_NUMBER()` finds, so both give the same numbers.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from handoff.db.metrics_sql import (
@@ -21,7 +22,8 @@ from handoff.db.metrics_sql import (
     seconds_between,
     week_key,
 )
-from handoff.db.models import Conversation, Decision, Handoff
+from handoff.db.models import Conversation, Handoff
+from handoff.db.outbox_models import DeliveryRow
 from handoff.policy_store import PolicyBook
 
 GROUPS = ("day", "week", "segment", "route", "team", "rep")
@@ -31,7 +33,8 @@ TIMINGS = ("time_to_accept", "time_to_accept_business", "time_to_first_response"
            "time_to_first_response_business")  # fmt: skip
 H = Handoff.__table__.c
 C = Conversation.__table__.c
-D = Decision.__table__.c
+DL = DeliveryRow.__table__.c
+SETTLED = ("delivered", "dead")
 _book = PolicyBook()
 
 
@@ -115,11 +118,16 @@ class Scope:
         timings = self.timings(session, group)
         talks = self.conversation_counts(session, group)
         talking = self.conversations_apply(group)
-        keys = set(counts) | set(talks)
-        return {k: self._combine(counts.get(k), timings, k, talks.get(k), talking) for k in keys}
+        sent = self.delivery_counts(session, group)
+        sending = self.deliveries_apply(group)
+        keys = set(counts) | set(talks) | set(sent)
+        return {
+            k: self._combine(counts.get(k), timings, k, talks.get(k), talking, sent.get(k), sending)
+            for k in keys
+        }
 
-    def _combine(self, c, timings, key, talk, talking: bool) -> dict[str, Any]:
-        c = c or {}
+    def _combine(self, c, timings, key, talk, talking: bool, sent, sending: bool) -> dict:
+        c, sent = c or {}, sent or {}
         n, closed = c.get("handoffs", 0), c.get("closed", 0)
         out: dict[str, Any] = {"handoffs": n}
         if talking:
@@ -138,7 +146,9 @@ class Scope:
             "conversion": _rate(c.get("won"), closed),
             "sla_hit_rate": _rate(c.get("sla_hit"), c.get("sla_due")) if self.sla else None,
             "after_hours_share": _rate(c.get("after_hours"), c.get("hours_known")),
-            "delivery_success_rate": None,
+            "delivery_success_rate": _rate(sent.get("delivered"), sent.get("settled"))
+            if sending
+            else None,
         }
         for name in TIMINGS:
             out[name] = timings.get(name, {}).get(key, {"count": 0, "median": None, "p90": None})
@@ -187,32 +197,38 @@ class Scope:
         """Conversations, those that ever qualified, and those handed off, per group key."""
         if not self.conversations_apply(group):
             return {}
-        if group == "day":
-            key = day_key(C.created_at, self.dialect)
-        elif group == "week":
-            key = week_key(C.created_at, self.dialect)
-        elif group == "segment":
-            key = D.segment
-        else:
-            key = None
-        ever = Decision.__table__.alias("ever")
-        qualified = exists().where(ever.c.conversation_id == C.id, ever.c.qualified.is_(True))
-        query = (
-            select(
-                key_column(key),
-                func.count().label("conversations"),
-                _count(qualified).label("qualified"),
-                _count(D.action == "handoff").label("handed_off"),
-            )
-            .select_from(
-                Conversation.__table__.outerjoin(Decision.__table__, D.id == C.last_decision_id)
-            )
-            .where(C.created_at >= self.since, C.created_at < self.until)
-        )
+        keys = {"day": day_key(C.created_at, self.dialect),
+                "week": week_key(C.created_at, self.dialect), "segment": C.segment}  # fmt: skip
+        key = keys.get(group)
+        query = select(
+            key_column(key),
+            func.count().label("conversations"),
+            _count(C.qualified.is_(True)).label("qualified"),
+            func.count(C.handoff_id).label("handed_off"),
+        ).where(C.created_at >= self.since, C.created_at < self.until)
         if "segment" in self.filters:
-            query = query.where(D.segment == self.filters["segment"])
+            query = query.where(C.segment == self.filters["segment"])
         rows = session.execute(grouped(query, key)).mappings()
         return {r["k"]: {n: int(r[n] or 0) for n in ("conversations", "qualified", "handed_off")}
+                for r in rows}  # fmt: skip
+
+    def deliveries_apply(self, group: str | None) -> bool:
+        """Whether delivery figures make sense: no filter, and no group a delivery lacks."""
+        return not self.filters and group in (None, "day", "week")
+
+    def delivery_counts(self, session: Session, group: str | None) -> dict[Any, dict[str, int]]:
+        """Settled deliveries (delivered or parked) whose last attempt was due in range, per key."""
+        if not self.deliveries_apply(group):
+            return {}
+        keys = {"day": day_key(DL.due_at, self.dialect), "week": week_key(DL.due_at, self.dialect)}
+        key = keys.get(group)
+        query = select(
+            key_column(key),
+            func.count().label("settled"),
+            _count(DL.status == "delivered").label("delivered"),
+        ).where(DL.status.in_(SETTLED), DL.due_at >= self.since, DL.due_at < self.until)
+        rows = session.execute(grouped(query, key)).mappings()
+        return {r["k"]: {"settled": int(r["settled"]), "delivered": int(r["delivered"] or 0)}
                 for r in rows}  # fmt: skip
 
     def conversion(self, session: Session, dim: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from handoff.db.models import Conversation, Decision, Handoff, PolicyVersion
+from handoff.db.outbox_models import DeliveryRow, OutboxEntry
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 # conversation: (created, last segment, ever qualified, last qualified, handoff)
@@ -45,13 +46,24 @@ CONVERSATIONS = {
     "c10": ("2026-03-10T10:00:00", "smb", True, True),
 }
 
+# delivery of a handoff's lead: (conversation, target, status, last attempt due)
+DELIVERIES = [
+    ("c1", "crm", "delivered", "2026-03-02T15:00:05"),
+    ("c1", "slack", "delivered", "2026-03-02T15:00:07"),
+    ("c2", "crm", "dead", "2026-03-03T20:00:00"),  # parked after its retries
+    ("c3", "crm", "delivered", "2026-03-03T15:00:05"),
+    ("c4", "crm", "pending", "2026-03-04T01:00:00"),  # still retrying: not counted
+    ("c5", "crm", "delivered", "2026-03-04T15:00:05"),
+    ("c7", "crm", "dead", "2026-03-09T01:00:00"),  # settled after the range
+]
+
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def seed(session: Session) -> None:
-    """Write the hand-made data: one decision per conversation, two for c8, one handoff each."""
+    """Write the hand-made data: decisions (two for c8), handoffs and their leads' deliveries."""
     session.execute(
         insert(PolicyVersion),
         [{"version": 1, "source": "", "sha256": "0" * 64, "comment": "", "created_at": T0}],
@@ -61,7 +73,7 @@ def seed(session: Session) -> None:
         session.execute(
             insert(Conversation),
             [{"id": cid, "state": {}, "event_count": 2, "created_at": opened - timedelta(minutes=10),
-              "updated_at": opened}],
+              "updated_at": opened, "segment": segment, "qualified": ever}],
         )  # fmt: skip
         decisions = [(True, 0)] if ever and not last else []
         decisions.append((last, 1))
@@ -76,20 +88,22 @@ def seed(session: Session) -> None:
                   "body": {}, "created_at": opened, "qualified": qualified,
                   "segment": segment}],
             )  # fmt: skip
+        if cid in HANDOFFS:
+            _handoff(session, i, cid, last_id, segment, opened)
+            _deliveries(session, i, cid, opened)
         session.execute(
             Conversation.__table__.update()
             .where(Conversation.id == cid)
-            .values(last_decision_id=last_id)
+            .values(last_decision_id=last_id, handoff_id=i if cid in HANDOFFS else None)
         )
-        if cid in HANDOFFS:
-            _handoff(session, cid, last_id, segment, opened)
 
 
-def _handoff(session: Session, cid: str, decision_id: int, segment: str, at: datetime) -> None:
+def _handoff(session: Session, hid: int, cid: str, decision_id: int, segment: str,
+             at: datetime) -> None:  # fmt: skip
     route, team, rep, rule, late, status, outcome, moved, acc, resp, acc_b, resp_b = HANDOFFS[cid]
     session.execute(
         insert(Handoff),
-        [{"conversation_id": cid, "decision_id": decision_id, "status": status, "mode": "live",
+        [{"id": hid, "conversation_id": cid, "decision_id": decision_id, "status": status, "mode": "live",
           "team": team, "rep": rep, "priority": "normal", "route": route, "outcome": outcome,
           "reassignments": moved, "log": [], "created_at": at,
           "accepted_at": at + timedelta(seconds=acc) if acc is not None else None,
@@ -98,6 +112,22 @@ def _handoff(session: Session, cid: str, decision_id: int, segment: str, at: dat
           "segment": segment, "rule": rule, "after_hours": late,
           "accept_business_seconds": acc_b, "response_business_seconds": resp_b}],
     )  # fmt: skip
+
+
+def _deliveries(session: Session, hid: int, cid: str, at: datetime) -> None:
+    session.execute(
+        insert(OutboxEntry),
+        [{"id": hid, "key": f"h{hid}:lead", "kind": "lead", "conversation_id": cid,
+          "handoff_id": hid, "payload": {}, "created_at": at, "fanned_at": at}],
+    )  # fmt: skip
+    for c, target, status, due in DELIVERIES:
+        if c == cid:
+            session.execute(
+                insert(DeliveryRow),
+                [{"outbox_id": hid, "key": f"h{hid}:lead:{target}", "kind": "lead",
+                  "target": target, "status": status, "attempts": 1, "due_at": _at(due),
+                  "created_at": at, "updated_at": _at(due)}],
+            )  # fmt: skip
 
 
 @pytest.fixture

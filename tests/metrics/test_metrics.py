@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from handoff.db import metrics_sql
 from handoff.metrics import report
 
 SINCE = datetime(2026, 3, 2, tzinfo=UTC)
@@ -32,7 +33,7 @@ def test_totals(week):
         "conversion": 0.4,
         "sla_hit_rate": 0.6667,  # 4 of 6 accepted within 600 business seconds
         "after_hours_share": 0.2857,
-        "delivery_success_rate": None,
+        "delivery_success_rate": 0.8,  # c1 twice, c3, c5 of 5 settled (c2 parked)
         # 60 120 300 900 7200 36000: median 300 + .5(600), p90 7200 + .5(28800)
         "time_to_accept": {"count": 6, "median": 600.0, "p90": 21600.0},
         "time_to_accept_business": {"count": 6, "median": 210.0, "p90": 1350.0},
@@ -103,3 +104,21 @@ def test_empty_range_and_bad_arguments(week):
         run(week, group="month")
     with pytest.raises(ValueError, match="filter"):
         run(week, filters={"colour": "red"})
+
+
+def test_delivery_success_rate(week):
+    days = {g["key"]: g["delivery_success_rate"] for g in run(week, group="day")["groups"]}
+    assert days == {"2026-03-02": 1.0, "2026-03-03": 0.5, "2026-03-04": 1.0,  # c4 pending
+                    "2026-03-05": None, "2026-03-06": None, "2026-03-07": None}  # fmt: skip
+    (only,) = run(week, group="week")["groups"]
+    assert only["delivery_success_rate"] == 0.8
+    reps = run(week, group="rep")
+    assert reps["totals"]["delivery_success_rate"] == 0.8
+    assert {g["delivery_success_rate"] for g in reps["groups"]} == {None}
+    assert run(week, filters={"team": "sales"})["totals"]["delivery_success_rate"] is None
+
+
+def test_many_groups_rank_the_same(week, monkeypatch):
+    few = run(week, group="rep")
+    monkeypatch.setattr(metrics_sql, "FEW_KEYS", 0)  # SQLite counts each partition as it ranks
+    assert run(week, group="rep") == few

@@ -7,12 +7,15 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
     Float,
     Integer,
     Select,
+    String,
     case,
     cast,
     func,
+    literal,
     literal_column,
     select,
     update,
@@ -23,6 +26,7 @@ from handoff.db.models import Conversation
 
 QUANTILES = {"median": 0.5, "p90": 0.9}
 NO_KEY = literal_column("NULL")
+FEW_KEYS = 32
 _C = Conversation.__table__.c
 
 
@@ -39,21 +43,23 @@ def grouped(query: Select, key: ColumnElement | None) -> Select:
 
 
 def key_column(key: ColumnElement | None) -> ColumnElement:
-    """The key as the `k` column (NULL for the totals)."""
+    """The key as the `k` column (NULL for the totals; a day as YYYY-MM-DD, once per group)."""
+    if key is not None and isinstance(key.type, Date):
+        key = func.to_char(key, "YYYY-MM-DD")
     return (NO_KEY if key is None else key).label("k")
 
 
 def day_key(column: ColumnElement, dialect: str) -> ColumnElement:
-    """The UTC day of a time, as YYYY-MM-DD."""
+    """The UTC day of a time (a date on PostgreSQL, grouped on before formatting)."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.strftime("%Y-%m-%d", column)
+        return cast(func.timezone("UTC", column), Date)
+    return func.substr(column, 1, 10, type_=String())  # stored as "YYYY-MM-DD HH:MM:SS.ffffff" UTC
 
 
 def week_key(column: ColumnElement, dialect: str) -> ColumnElement:
-    """The Monday (UTC) starting a time's week, as YYYY-MM-DD."""
+    """The Monday (UTC) starting a time's week (a date on PostgreSQL, as for days)."""
     if dialect == "postgresql":
-        return func.to_char(func.date_trunc("week", func.timezone("UTC", column)), "YYYY-MM-DD")
+        return cast(func.date_trunc("week", func.timezone("UTC", column)), Date)
     back = (cast(func.strftime("%w", column), Integer) + 6) % 7
     return func.date(column, func.printf("-%d days", back))
 
@@ -75,7 +81,7 @@ def percentiles(
     """For each named value: per key, its count, median and p90 (linear interpolation)."""
     if dialect == "postgresql":
         return _postgresql(session, key, values, where)
-    return {name: _sqlite(session, key, value, where) for name, value in values.items()}
+    return _sqlite(session, key, values, where)
 
 
 def _summary(count: int | None, found: dict[str, Any]) -> dict[str, Any]:
@@ -105,25 +111,46 @@ def _postgresql(session, key, values, where) -> dict[str, dict[Any, dict[str, An
     return out
 
 
-def _sqlite(session, key, value, where) -> dict[Any, dict[str, Any]]:
-    base = select(key_column(key), cast(value, Float).label("x"))
-    v = base.where(*where, value.is_not(None)).cte("v")
+def _sqlite(session, key, values, where) -> dict[str, dict[Any, dict[str, Any]]]:
+    sizes: dict[str, dict[Any, int]] = {name: {} for name in values}
+    counts = [func.count(value).label(name) for name, value in values.items()]
+    for row in session.execute(grouped(select(key_column(key), *counts).where(*where), key)):
+        for name in values:
+            sizes[name][row.k] = row._mapping[name]
+    return {name: _ranked(session, key, v, where, sizes[name]) for name, v in values.items()}
+
+
+def _ranked(session, key, value, where, sizes: dict[Any, int]) -> dict[Any, dict[str, Any]]:
+    """Each key's values at the ranks around its median and p90, from one sort of the range."""
+    v = select(key_column(key), cast(value, Float).label("x"))
+    v = v.where(*where, value.is_not(None)).subquery("v")
     window = {"partition_by": v.c.k} if key is not None else {}
-    ranked = select(
-        v.c.k,
-        v.c.x,
-        (func.row_number().over(order_by=v.c.x, **window) - 1).label("i"),
-        func.count().over(**window).label("n"),
-    ).cte("r")
-    columns = [func.max(ranked.c.n).label("n")]
+    i = (func.row_number().over(order_by=v.c.x, **window) - 1).label("i")
+    known = [(v.c.k.is_(None) if k is None else v.c.k == k, n) for k, n in sizes.items() if n]
+    if not known:
+        return {}
+    if key is None:
+        n = literal(known[0][1])
+    elif len(known) <= FEW_KEYS:  # each key's count, known: no second pass over each partition
+        n = case(*known)
+    else:
+        n = func.count().over(**window)
+    ranked = select(v.c.k, v.c.x, i, n.label("n")).subquery("r")
+    lows = [cast((ranked.c.n - 1) * fraction, Integer) for fraction in QUANTILES.values()]
+    wanted = [rank for low in lows for rank in (low, low + 1)]
+    found: dict[Any, dict[int, float]] = {}
+    for k, rank, x in session.execute(
+        select(ranked.c.k, ranked.c.i, ranked.c.x).where(ranked.c.i.in_(wanted))
+    ):
+        found.setdefault(k, {})[rank] = x
+    return {k: _summary(n, _interpolate(n, found.get(k, {}))) for k, n in sizes.items() if n}
+
+
+def _interpolate(n: int, at: dict[int, float]) -> dict[str, float | None]:
+    """Each quantile between the two ranks around (n - 1) × fraction."""
+    out: dict[str, float | None] = {}
     for q, fraction in QUANTILES.items():
-        position = (ranked.c.n - 1) * fraction
-        low = cast(position, Integer)
-        at_low = func.max(case((ranked.c.i == low, ranked.c.x)))
-        above = func.coalesce(func.max(case((ranked.c.i == low + 1, ranked.c.x))), at_low)
-        columns.append((at_low + func.max(position - low) * (above - at_low)).label(q))
-    query = grouped(select(ranked.c.k, *columns), None if key is None else ranked.c.k)
-    return {
-        row["k"]: _summary(row["n"], {q: row[q] for q in QUANTILES})
-        for row in session.execute(query).mappings()
-    }
+        position = (n - 1) * fraction
+        low = int(position)
+        out[q] = at[low] + (position - low) * (at.get(low + 1, at[low]) - at[low])
+    return out
