@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from test_replay import CROSSING, ingest
+from replay.test_replay import CROSSING, ingest
 from typer.testing import CliRunner
 
 from handoff.cli import app
