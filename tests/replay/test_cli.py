@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from replay.test_replay import CROSSING, ingest
 from typer.testing import CliRunner
 
 from handoff.cli import app
+from replay.test_replay import CROSSING, ingest
 
 runner = CliRunner()
 
