@@ -112,6 +112,7 @@ def _postgresql(session, key, values, where) -> dict[str, dict[Any, dict[str, An
 
 
 def _sqlite(session, key, values, where) -> dict[str, dict[Any, dict[str, Any]]]:
+    """Every value's count per key in one pass, then each value's ranks from one sort."""
     sizes: dict[str, dict[Any, int]] = {name: {} for name in values}
     counts = [func.count(value).label(name) for name, value in values.items()]
     for row in session.execute(grouped(select(key_column(key), *counts).where(*where), key)):
