@@ -6,7 +6,8 @@ ServiceError
 │   └── EventInFlight 409  in_flight      (the same event_id is being handled now)
 ├── Invalid           422  invalid        (names the field)
 │   └── EventMismatch 422  event_id_reused (the same event_id with another body)
-└── NoLivePolicy      503  no_policy      (nothing published yet)
+├── NoLivePolicy      503  no_policy      (nothing published yet)
+└── SecretKeyError    503  secret_key     (HANDOFF_SECRET_KEY missing, short or not the one used)
 """
 
 from __future__ import annotations
@@ -58,3 +59,9 @@ class NoLivePolicy(ServiceError):
     """No policy has been published yet."""
 
     status, code = 503, "no_policy"
+
+
+class SecretKeyError(ServiceError):
+    """Integration secrets cannot be encrypted or decrypted with the configured key."""
+
+    status, code = 503, "secret_key"

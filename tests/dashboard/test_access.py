@@ -29,6 +29,7 @@ def _path(route: APIRoute, seeded: dict) -> str:
         "handoff_id": str(seeded["east"]["id"]),
         "rep_id": "jane",
         "conversation_id": "east",
+        "name": "no-such-target",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], route.path)
 

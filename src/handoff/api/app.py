@@ -16,6 +16,7 @@ from handoff.api.routes import (
     deliveries,
     handoffs,
     health,
+    integrations,
     policies,
     reps,
     simulate,
@@ -30,7 +31,17 @@ from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 from handoff.settings import Settings, get_settings
 
-ROUTERS = (conversations, handoffs, reps, policies, simulate, metrics_routes, deliveries, health)
+ROUTERS = (
+    conversations,
+    handoffs,
+    reps,
+    policies,
+    simulate,
+    metrics_routes,
+    deliveries,
+    integrations,
+    health,
+)
 DESCRIPTION = (
     "Decides when a chatbot conversation deserves a human sales rep, routes it and explains why. "
     "Authenticate with `Authorization: Bearer <key>`; every error is "

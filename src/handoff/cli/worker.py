@@ -9,9 +9,13 @@ from collections.abc import Callable
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.cli.service import _fail, _sessions, _settings
 from handoff.db.engine import make_engine, make_sessionmaker
+from handoff.errors import ServiceError
+from handoff.settings import get_settings
+from handoff.target_store import LiveTargets
 from handoff.targets import Targets
 from handoff.worker import Worker
 
@@ -32,13 +36,9 @@ def worker(
     """Deliver the outbox and fire timers until stopped (several may run on PostgreSQL)."""
     sessions = _sessions()
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    try:
-        targets = Targets.from_env()
-    except ValueError as exc:
-        _fail(f"invalid targets: {exc}")
     work = Worker(
         sessions,
-        targets,
+        live_targets(sessions),
         concurrency=concurrency,
         per_target=per_target,
         lease=lease,
@@ -53,14 +53,19 @@ def worker(
     work.run()
 
 
+def live_targets(sessions: sessionmaker[Session]) -> Targets:
+    """The environment's targets and the store's, re-read as they change; exits when invalid."""
+    try:
+        return LiveTargets(Targets.from_env(), sessions, get_settings().secret_key)
+    except (ValueError, ServiceError) as exc:
+        _fail(f"invalid targets: {exc}")
+
+
 def start_background(database_url: str, retention_days: int | None = None) -> Callable[[], None]:
     """Run a worker on a background thread; the function returned stops it."""
-    try:
-        targets = Targets.from_env()
-    except ValueError as exc:
-        _fail(f"invalid targets: {exc}")
     engine = make_engine(database_url)
-    work = Worker(make_sessionmaker(engine), targets, retention_days=retention_days)
+    sessions = make_sessionmaker(engine)
+    work = Worker(sessions, live_targets(sessions), retention_days=retention_days)
     thread = threading.Thread(target=work.run, name="handoff-worker", daemon=True)
     thread.start()
 

@@ -15,6 +15,7 @@ from handoff.dashboard.routes import (
     deliveries,
     handoffs,
     inbox,
+    integrations,
     overview,
     reply,
     rules,
@@ -40,6 +41,7 @@ ROUTERS = (
     deliveries,
     audit_log,
     users,
+    integrations,
 )
 
 
