@@ -64,6 +64,9 @@ def test_parked_deliveries_are_replayed_one_by_one_or_in_bulk(client, parked, se
     assert http.post("/v1/deliveries/999/replay", headers=keys["admin"]).status_code == 404
     bulk = "/v1/deliveries/replay"
     assert http.post(bulk, json={}, headers=keys["admin"]).status_code == 422
+    too_big = http.post(bulk, json={"ids": [2**63]}, headers=keys["admin"])
+    assert too_big.status_code == 422, too_big.json()
+    assert "ids" in too_big.json()["error"]["field"]
     assert http.post(bulk, json={"all": True}, headers=keys["admin"]).json() == {"replayed": 1}
     with sessions() as session:
         pending = outbox.list_deliveries(session, status="pending")

@@ -25,7 +25,7 @@ class Replay(BaseModel):
     """Parked deliveries to replay: these ids, or every parked one (`all`), maybe of one target."""
 
     model_config = ConfigDict(extra="forbid")
-    ids: list[int] | None = Field(default=None, max_length=1000)
+    ids: list[RowId] | None = Field(default=None, max_length=1000)
     all: bool = False
     target: str | None = None
 
