@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,24 +45,11 @@ from handoff.errors import EventInFlight, EventMismatch
 from handoff.policy_store import PolicyBook
 from handoff.recording import business_seconds, decision_columns, handoff_columns
 
-_STATE_FIELDS = fields(ConversationState)
-
 
 def body_sha256(raw: dict[str, Any]) -> str:
     """The hash that recognises a retried event: its JSON with sorted keys."""
     text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def load_state(data: dict[str, Any]) -> ConversationState:
-    """A stored state (keys this version of the core no longer keeps are dropped)."""
-    known = {f.name for f in _STATE_FIELDS}
-    return ConversationState.from_dict({k: v for k, v in data.items() if k in known})
-
-
-def dump_state(state: ConversationState) -> dict[str, Any]:
-    """The state as JSON, field by field (a shallow copy: the store serialises it at once)."""
-    return {f.name: getattr(state, f.name) for f in _STATE_FIELDS}
 
 
 @dataclass
@@ -135,7 +122,7 @@ class Handler:
             stored = find_event(conn, conversation_id, event.event_id)
             if stored is not None:
                 return _replay(session, conversation, stored, digest)
-        state = load_state(conversation.state)
+        state = ConversationState.from_dict(conversation.state)
         seq = state.events
         apply_event(policy, state, event)
         if conversation.handoff_id is None:
@@ -152,7 +139,7 @@ class Handler:
             conn,
             conversation_id,
             {
-                "state": dump_state(state),
+                "state": state.to_dict(),
                 "event_count": state.events,
                 "last_decision_id": decision_id,
                 "handoff_id": handoff.id if handoff else None,

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from handoff import effects
 from handoff.core.assignment import RosterState
 from handoff.core.engine import evaluate
+from handoff.core.state import ConversationState
 from handoff.db.conversations import get_conversation
 from handoff.db.handoffs import get_handoff
 from handoff.db.models import Handoff
 from handoff.db.roster import get_rep, lock_team, roster_state
 from handoff.errors import Conflict, Invalid, NotFound
-from handoff.handling import load_state, log, offer, record_response
+from handoff.handling import log, offer, record_response
 from handoff.policy_store import PolicyBook
 from handoff.recording import business_seconds
 
@@ -113,7 +114,7 @@ def route_again(
 ) -> str | None:
     """Route the handoff again at `now`, never to its current rep nor to `exclude`."""
     conversation = get_conversation(session, handoff.conversation_id)
-    state = load_state(conversation.state)
+    state = ConversationState.from_dict(conversation.state)
     policy = book.live(session)
     first = evaluate(policy, state, RosterState(), now)
     team = (first.assignment or {}).get("team")

@@ -7,10 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from handoff.core.state import ConversationState
 from handoff.db.conversations import get_conversation
 from handoff.db.engine import make_engine, make_sessionmaker
 from handoff.db.models import Decision, Event, Handoff
-from handoff.handling import Handler, load_state
+from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
 
 HUMAN = {"type": "message", "role": "visitor", "text": "Can I talk to a human please?"}
@@ -60,7 +61,7 @@ def test_the_stored_state_is_the_fold_of_the_events(handler, sessions, send):
     for i in range(5):
         send(handler, "fold", {"type": "page_view", "url": f"/blog/{i}", "event_id": str(i)})
     with sessions() as session:
-        state = load_state(get_conversation(session, "fold").state)
+        state = ConversationState.from_dict(get_conversation(session, "fold").state)
     assert state.events == 5
     assert state.counts["blog_read"] == 5
 
