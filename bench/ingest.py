@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "examples" / "policy.yaml"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 LONG = 200
+SHARE_GOAL, GROWTH_GOAL = 0.40, 1.5
 NO_RATE_LIMIT = {"HANDOFF_INGEST_RATE_PER_KEY": "0", "HANDOFF_INGEST_RATE_PER_IP": "0"}
 EVENTS = [
     {"type": "page_view", "url": "/blog/choosing-a-crm"},
@@ -270,6 +271,16 @@ def main() -> None:
             first, last = r["long"]
             line += f"{first * 1000:>9.2f}{last * 1000:>10.2f}{last / first:>11.2f}"
         print(line)
+    share = results["sqlite"]["rate"] / floor
+    print(f"goal: sqlite >= {SHARE_GOAL:.0%} of bare: {share:.0%} {_verdict(share >= SHARE_GOAL)}")
+    for name in ("sqlite", "postgresql"):
+        first, last = results[name]["long"]
+        verdict = _verdict(last / first <= GROWTH_GOAL)
+        print(f"goal: {name} 200th event <= {GROWTH_GOAL}x the 1st: {last / first:.2f}x {verdict}")
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
 
 
 if __name__ == "__main__":
