@@ -21,8 +21,8 @@ from pydantic import SecretStr
 from handoff.integrations import summary
 from handoff.integrations.base import Delivery, Result, classify, register
 from handoff.integrations.outbound import (
+    ApiIntegration,
     HttpConfig,
-    HttpIntegration,
     Stop,
     json_of,
     refused,
@@ -45,7 +45,7 @@ class ChatwootConfig(HttpConfig):
 
 
 @register
-class Chatwoot(HttpIntegration):
+class Chatwoot(ApiIntegration):
     """Open, assign, note and reply in the Chatwoot conversation a handoff came from."""
 
     name = "chatwoot"
@@ -70,7 +70,9 @@ class Chatwoot(HttpIntegration):
         messages = self._messages(base)
         done: dict[str, Any] = {"looked_up": messages is not None}
         if payload.get("action") == "handoff":
-            self._api("POST", f"{base}/toggle_status", "chatwoot open", json={"status": "open"})
+            self.call_json(
+                "POST", f"{base}/toggle_status", "chatwoot open", json={"status": "open"}
+            )
             done["opened"] = True
             done |= self._assign(base, payload)
             mark = summary.marker(delivery.key)
@@ -99,14 +101,14 @@ class Chatwoot(HttpIntegration):
         for key, value in (("team_id", team), ("assignee_id", agent)):
             if value is not None:
                 body = {key: int(value) if value.isdigit() else value}
-                self._api("POST", f"{base}/assignments", f"chatwoot assign {key}", json=body)
+                self.call_json("POST", f"{base}/assignments", f"chatwoot assign {key}", json=body)
                 done[key] = value
         return done
 
     def _messages(self, base: str) -> list[dict[str, Any]] | None:
         """The conversation's latest messages, or None when this token may not list them."""
         what = "chatwoot list messages"
-        response = self.http.send("GET", self._url(f"{base}/messages"), what, headers=self._auth())
+        response = self.send("GET", f"{base}/messages", what)
         if response.status_code in (401, 403):
             return None
         if not response.is_success:
@@ -116,16 +118,14 @@ class Chatwoot(HttpIntegration):
     def _post(self, base: str, content: str, *, private: bool) -> Any:
         body = {"content": content, "message_type": "outgoing", "private": private}
         what = "chatwoot note" if private else "chatwoot message"
-        return self._api("POST", f"{base}/messages", what, json=body).get("id")
+        return self.call_json("POST", f"{base}/messages", what, json=body).get("id")
 
-    def _api(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        response = self.http.call(method, self._url(path), what, headers=self._auth(), **kwargs)
-        return json_of(response, what) if response.content else {}
+    def root(self) -> str:
+        """The Chatwoot installation's root."""
+        return self.config.base_url.rstrip("/")
 
-    def _url(self, path: str) -> str:
-        return self.config.base_url.rstrip("/") + path
-
-    def _auth(self) -> dict[str, str]:
+    def auth(self) -> dict[str, str]:
+        """The access token in Chatwoot's header."""
         return {"api_access_token": self.config.api_access_token.get_secret_value()}
 
 

@@ -18,7 +18,7 @@ from pydantic import Field, SecretStr
 
 from handoff.integrations import summary
 from handoff.integrations.base import Delivery, Integration, IntegrationConfig, Result, register
-from handoff.integrations.outbound import logger, unsupported
+from handoff.integrations.outbound import logged, unsupported
 from handoff.integrations.urls import RefusedAddress, resolve
 
 PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -109,9 +109,7 @@ class Email(Integration):
         """Send the message once; SMTP has no dedupe, but the Message-ID is stable."""
         if delivery.kind not in ("notify", "lead"):
             return unsupported(self.name, delivery.kind)
-        result = self._send(delivery)
-        logger.info("delivery ok=%s retry=%s: %s", result.ok, result.retry, result.detail)
-        return result
+        return logged(self._send(delivery))
 
     def _send(self, delivery: Delivery) -> Result:
         cfg = self.config

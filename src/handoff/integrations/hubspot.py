@@ -16,8 +16,8 @@ from pydantic import SecretStr
 from handoff.integrations import summary
 from handoff.integrations.base import Delivery, Result, classify, register
 from handoff.integrations.outbound import (
+    ApiIntegration,
     HttpConfig,
-    HttpIntegration,
     Stop,
     json_of,
     refused,
@@ -46,7 +46,7 @@ class HubSpotConfig(HttpConfig):
 
 
 @register
-class HubSpot(HttpIntegration):
+class HubSpot(ApiIntegration):
     """Contact + note in HubSpot for each lead delivery."""
 
     name = "hubspot"
@@ -71,7 +71,7 @@ class HubSpot(HttpIntegration):
         if contact_id is None:
             contact_id, created = self._create_contact(properties)
         if not created:
-            self._api(
+            self.call_json(
                 "PATCH",
                 f"/crm/v3/objects/contacts/{contact_id}",
                 "hubspot contact update",
@@ -95,14 +95,12 @@ class HubSpot(HttpIntegration):
             },
         )
 
-    def _api(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        response = self.http.call(method, self._url(path), what, headers=self._auth(), **kwargs)
-        return json_of(response, what) if response.content else {}
+    def root(self) -> str:
+        """The account's API root."""
+        return self.config.base_url.rstrip("/")
 
-    def _url(self, path: str) -> str:
-        return self.config.base_url.rstrip("/") + path
-
-    def _auth(self) -> dict[str, str]:
+    def auth(self) -> dict[str, str]:
+        """The private-app token as a bearer."""
         return {"Authorization": f"Bearer {self.config.access_token.get_secret_value()}"}
 
     def _properties(self, packet: dict[str, Any], owner: str | None) -> dict[str, str]:
@@ -122,7 +120,7 @@ class HubSpot(HttpIntegration):
             "properties": ["email"],
             "limit": 1,
         }
-        found = self._api(
+        found = self.call_json(
             "POST", "/crm/v3/objects/contacts/search", "hubspot contact search", json=body
         )
         results = found.get("results") or []
@@ -131,12 +129,8 @@ class HubSpot(HttpIntegration):
     def _create_contact(self, properties: dict[str, str]) -> tuple[str, bool]:
         """(id, True) for a new contact; (existing id, False) when HubSpot answers 409."""
         what = "hubspot contact create"
-        response = self.http.send(
-            "POST",
-            self._url("/crm/v3/objects/contacts"),
-            what,
-            headers=self._auth(),
-            json={"properties": properties},
+        response = self.send(
+            "POST", "/crm/v3/objects/contacts", what, json={"properties": properties}
         )
         existing = EXISTING_ID.search(response.text) if response.status_code == 409 else None
         if existing:
@@ -151,7 +145,9 @@ class HubSpot(HttpIntegration):
             {"propertyName": "hs_note_body", "operator": "CONTAINS_TOKEN", "value": mark},
         ]
         body = {"filterGroups": [{"filters": filters}], "properties": ["hs_note_body"], "limit": 10}
-        found = self._api("POST", "/crm/v3/objects/notes/search", "hubspot note search", json=body)
+        found = self.call_json(
+            "POST", "/crm/v3/objects/notes/search", "hubspot note search", json=body
+        )
         for note in found.get("results") or []:
             if mark in ((note.get("properties") or {}).get("hs_note_body") or ""):
                 return str(note["id"])
@@ -173,7 +169,7 @@ class HubSpot(HttpIntegration):
                 {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": NOTE_TO_CONTACT}
             ],
         }
-        made = self._api(
+        made = self.call_json(
             "POST",
             "/crm/v3/objects/notes",
             "hubspot note create",

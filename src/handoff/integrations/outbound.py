@@ -114,8 +114,13 @@ class Outbound:
         result = Result(
             result.ok, detail, result.retry, result.retry_after, result.external_id, result.extra
         )
-        logger.info("delivery ok=%s retry=%s: %s", result.ok, result.retry, result.detail)
-        return result
+        return logged(result)
+
+
+def logged(result: Result) -> Result:
+    """The result, its outcome logged: the one log line of every delivery."""
+    logger.info("delivery ok=%s retry=%s: %s", result.ok, result.retry, result.detail)
+    return result
 
 
 def pieces(secret: str) -> list[str]:
@@ -157,3 +162,31 @@ class HttpIntegration(Integration):
         super().__init__(config, client)
         assert isinstance(config, HttpConfig)
         self.http = Outbound(self.name, client, config, secrets_of(config))
+
+
+class ApiIntegration(HttpIntegration):
+    """An HTTP integration that calls one vendor's API: a root URL and auth headers per vendor."""
+
+    def root(self) -> str:
+        """The URL the API's paths are under."""
+        raise NotImplementedError
+
+    def auth(self) -> dict[str, str]:
+        """The headers that authenticate a call."""
+        raise NotImplementedError
+
+    def send(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
+        """An authenticated request to root + path, whatever its status; Stop if refused or lost."""
+        return self.http.send(method, self.root() + path, what, headers=self.auth(), **kwargs)
+
+    def call(
+        self, method: str, path: str, what: str, judge: Judge = classify, **kwargs: Any
+    ) -> httpx.Response:
+        """An authenticated request to root + path; Stop with the judged Result unless 2xx."""
+        url = self.root() + path
+        return self.http.call(method, url, what, judge, headers=self.auth(), **kwargs)
+
+    def call_json(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
+        """call, then the answer's JSON ({} for an empty body)."""
+        response = self.call(method, path, what, **kwargs)
+        return json_of(response, what) if response.content else {}

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from handoff.integrations import summary
 from handoff.integrations.base import Delivery, Result, classify, register
-from handoff.integrations.outbound import HttpConfig, HttpIntegration, json_of, refused, unsupported
+from handoff.integrations.outbound import ApiIntegration, HttpConfig, json_of, refused, unsupported
 
 
 class PipedriveConfig(HttpConfig):
@@ -35,7 +35,7 @@ def judge(response: httpx.Response, what: str) -> Result:
 
 
 @register
-class Pipedrive(HttpIntegration):
+class Pipedrive(ApiIntegration):
     """Person + lead + note in Pipedrive for each lead delivery."""
 
     name = "pipedrive"
@@ -83,11 +83,16 @@ class Pipedrive(HttpIntegration):
             },
         )
 
+    def root(self) -> str:
+        """The company's API root."""
+        return self.config.base_url.rstrip("/")
+
+    def auth(self) -> dict[str, str]:
+        """The API token in Pipedrive's header."""
+        return {"x-api-token": self.config.api_token.get_secret_value()}
+
     def _api(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        headers = {"x-api-token": self.config.api_token.get_secret_value()}
-        url = self.config.base_url.rstrip("/") + path
-        response = self.http.call(method, url, what, judge, headers=headers, **kwargs)
-        return json_of(response, what).get("data")
+        return json_of(self.call(method, path, what, judge, **kwargs), what).get("data")
 
     def _find_person(self, email: str) -> int | None:
         params = {"term": email, "fields": "email", "exact_match": "true", "limit": 1}

@@ -15,7 +15,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from handoff.integrations import summary
 from handoff.integrations.base import Delivery, Result, classify, register
-from handoff.integrations.outbound import HttpConfig, HttpIntegration, json_of, refused, unsupported
+from handoff.integrations.outbound import ApiIntegration, HttpConfig, json_of, refused, unsupported
 
 TEXT_LIMIT = 32000
 LEAD_FIELDS = {"email": "Email", "phone": "Phone", "country": "Country", "city": "City"}
@@ -56,7 +56,7 @@ def soql_string(value: str) -> str:
 
 
 @register
-class Salesforce(HttpIntegration):
+class Salesforce(ApiIntegration):
     """Lead + Task in Salesforce for each lead delivery."""
 
     name = "salesforce"
@@ -106,12 +106,16 @@ class Salesforce(HttpIntegration):
             },
         )
 
-    def _root(self) -> str:
+    def root(self) -> str:
+        """The org's REST root at the configured API version."""
         return f"{self.config.base_url.rstrip('/')}/services/data/{self.config.api_version}"
 
+    def auth(self) -> dict[str, str]:
+        """The configured token, or one from the client-credentials flow, as a bearer."""
+        return {"Authorization": f"Bearer {self._bearer()}"}
+
     def _api(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self._bearer()}"}
-        return self.http.call(method, self._root() + path, what, judge, headers=headers, **kwargs)
+        return self.call(method, path, what, judge, **kwargs)
 
     def _bearer(self) -> str:
         if self.config.access_token is not None:
