@@ -75,28 +75,10 @@ def handoff_opened(
         return
     if handoff.mode == "after_hours_notify" and after.get("contact"):
         recipient = {"role": "contact", "email": after["contact"]}
-        add_effect(
-            session,
-            "notify",
-            f"{key}:notify:contact",
-            cid,
-            now,
-            handoff_id=handoff.id,
-            team=handoff.team,
-            payload={"recipient": recipient},
-        )
+        _notify(session, handoff, f"{key}:notify:contact", recipient, now)
     if after.get("due"):
         due = datetime.fromisoformat(after["due"])
-        add_timer(
-            session,
-            "release",
-            f"{key}:release",
-            cid,
-            due,
-            now,
-            handoff_id=handoff.id,
-            priority=handoff.priority,
-        )
+        _handoff_timer(session, handoff, "release", f"{key}:release", due, now)
 
 
 def waiting_in_queue(session: Session, handoff: Handoff, now: datetime) -> None:
@@ -104,46 +86,18 @@ def waiting_in_queue(session: Session, handoff: Handoff, now: datetime) -> None:
     if handoff.team is None:
         return
     due = now + timedelta(seconds=QUEUE_RETRY_SECONDS)
-    add_timer(
-        session,
-        "release",
-        f"h{handoff.id}:queue@{due.isoformat()}",
-        handoff.conversation_id,
-        due,
-        now,
-        handoff_id=handoff.id,
-        priority=handoff.priority,
-    )
+    _handoff_timer(session, handoff, "release", f"h{handoff.id}:queue@{due.isoformat()}", due, now)
 
 
 def offered(session: Session, handoff: Handoff, rep: str, now: datetime) -> None:
     """The handoff was offered to `rep`: tell them, and start the SLA clock."""
     key = f"h{handoff.id}:r{handoff.reassignments}:{rep}"
-    add_effect(
-        session,
-        "notify",
-        f"{key}:notify",
-        handoff.conversation_id,
-        now,
-        handoff_id=handoff.id,
-        team=handoff.team,
-        payload={"recipient": {"role": "rep", "id": rep}},
-    )
+    _notify(session, handoff, f"{key}:notify", {"role": "rep", "id": rep}, now)
     cancel_timers(session, handoff.id, ("sla",), "offered again")
     policy = _book.live(session)
     seconds = policy.model.sla.accept_within
     due = business_due(policy.schedule_for(handoff.team) if handoff.team else None, now, seconds)
-    add_timer(
-        session,
-        "sla",
-        f"{key}:sla",
-        handoff.conversation_id,
-        due,
-        now,
-        handoff_id=handoff.id,
-        priority=handoff.priority,
-        data={"rep": rep},
-    )
+    _handoff_timer(session, handoff, "sla", f"{key}:sla", due, now, data={"rep": rep})
 
 
 def accepted(handoff: Handoff) -> None:
@@ -192,13 +146,42 @@ def business_due(schedule: Schedule | None, start: datetime, seconds: float) -> 
 
 def escalated(handoff: Handoff, contact: str | None, now: datetime) -> None:
     """Escalated to the team queue: the manager contact is told (every notify target is)."""
+    key = f"h{handoff.id}:r{handoff.reassignments}:escalated"
+    _notify(object_session(handoff), handoff, key, {"role": "manager", "email": contact}, now)
+
+
+def _notify(
+    session: Session, handoff: Handoff, key: str, recipient: dict[str, Any], now: datetime
+) -> None:
     add_effect(
-        object_session(handoff),
+        session,
         "notify",
-        f"h{handoff.id}:r{handoff.reassignments}:escalated",
+        key,
         handoff.conversation_id,
         now,
         handoff_id=handoff.id,
         team=handoff.team,
-        payload={"recipient": {"role": "manager", "email": contact}},
+        payload={"recipient": recipient},
+    )
+
+
+def _handoff_timer(
+    session: Session,
+    handoff: Handoff,
+    kind: str,
+    key: str,
+    due: datetime,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> None:
+    add_timer(
+        session,
+        kind,
+        key,
+        handoff.conversation_id,
+        due,
+        now,
+        handoff_id=handoff.id,
+        priority=handoff.priority,
+        data=data,
     )
