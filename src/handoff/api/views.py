@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handoff.db.models import Handoff, PolicyVersion, Rep
+from handoff.db.roster import rep_columns
 
 
 def when(value) -> str | None:
@@ -38,13 +39,7 @@ def handoff_summary(handoff: Handoff | None) -> dict[str, Any] | None:
 def rep_view(rep: Rep, open_handoffs: int) -> dict[str, Any]:
     """A rep with their availability and load."""
     return {
-        "id": rep.id,
-        "name": rep.name,
-        "email": rep.email,
-        "teams": rep.teams,
-        "seniority": rep.seniority,
-        "capacity": rep.capacity,
-        "weight": rep.weight,
+        **rep_columns(rep),
         "attributes": rep.attributes,
         "availability": rep.availability,
         "open_handoffs": open_handoffs,

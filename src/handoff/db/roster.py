@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,18 +33,14 @@ def next_position(session: Session) -> int:
     return (session.execute(select(func.max(Rep.position))).scalar() or 0) + 1
 
 
+def rep_columns(rep: Rep) -> dict[str, Any]:
+    """A stored rep's own columns (REP_COLUMNS, in that order)."""
+    return {name: getattr(rep, name) for name in REP_COLUMNS}
+
+
 def rep_spec(rep: Rep) -> RepSpec:
     """The core's view of a stored rep, extra attributes included."""
-    fields = {
-        "id": rep.id,
-        "name": rep.name,
-        "email": rep.email,
-        "teams": rep.teams,
-        "seniority": rep.seniority,
-        "capacity": rep.capacity,
-        "weight": rep.weight,
-    }
-    return RepSpec(**{**rep.attributes, **fields})
+    return RepSpec(**{**rep.attributes, **rep_columns(rep)})
 
 
 def lock_team(session: Session, team: str) -> TeamCursor:
