@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -17,6 +18,28 @@ HOSTILE = (
     "<!channel> hi <@U123> see <http://evil.example|click here> <script>alert(1)</script> & more"
 )
 SECRET = "sekrit-token-1234567890"
+
+Handler = Callable[[Request], Response]
+
+
+def answer(body: Any, status: int = 200, **headers: str) -> Response:
+    """A JSON answer from a fake vendor."""
+    return Response(
+        json.dumps(body), status=status, content_type="application/json", headers=headers
+    )
+
+
+def serve(
+    httpserver, routes: Iterable[tuple[Any, str, Handler]], authorised: Callable[[Handler], Handler]
+) -> None:
+    """Answer each (uri, method) route of a fake vendor with its handler, behind the auth check."""
+    for uri, method, handler in routes:
+        httpserver.expect_request(uri, method=method).respond_with_handler(authorised(handler))
+
+
+def local_config(httpserver, **fields: Any) -> dict[str, Any]:
+    """An integration's raw config aimed at the local server (private addresses allowed)."""
+    return {"base_url": httpserver.url_for(""), "allow_private_networks": True, **fields}
 
 
 def make_packet() -> dict[str, Any]:

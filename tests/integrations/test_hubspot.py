@@ -11,7 +11,7 @@ from werkzeug import Request, Response
 
 from handoff.integrations.base import Delivery, build
 
-from .conftest import SECRET
+from .conftest import SECRET, answer, local_config, serve
 
 CONTACTS = "/crm/v3/objects/contacts"
 NOTES = "/crm/v3/objects/notes"
@@ -19,7 +19,7 @@ NOTES = "/crm/v3/objects/notes"
 
 def error(status: int, message: str, category: str) -> Response:
     body = {"status": "error", "message": message, "correlationId": "c0ffee", "category": category}
-    return Response(json.dumps(body), status=status, content_type="application/json")
+    return answer(body, status)
 
 
 class FakeHubSpot:
@@ -37,10 +37,7 @@ class FakeHubSpot:
             (f"{NOTES}/search", "POST", self.search_notes),
             (NOTES, "POST", self.create_note),
         ]
-        for uri, method, handler in routes:
-            httpserver.expect_request(uri, method=method).respond_with_handler(
-                self.authorised(handler)
-            )
+        serve(httpserver, routes, self.authorised)
 
     def authorised(self, handler):
         def check(request: Request) -> Response:
@@ -62,9 +59,7 @@ class FakeHubSpot:
                 if c["email"] == wanted["value"]
             ]
         )
-        return Response(
-            json.dumps({"total": len(found), "results": found}), content_type="application/json"
-        )
+        return answer({"total": len(found), "results": found})
 
     def create_contact(self, request: Request) -> Response:
         props = request.json["properties"]
@@ -73,19 +68,12 @@ class FakeHubSpot:
                 return error(409, f"Contact already exists. Existing ID: {cid}", "CONFLICT")
         cid = str(next(self.ids))
         self.contacts[cid] = props
-        return Response(
-            json.dumps({"id": cid, "properties": props, "archived": False}),
-            status=201,
-            content_type="application/json",
-        )
+        return answer({"id": cid, "properties": props, "archived": False}, 201)
 
     def update_contact(self, request: Request) -> Response:
         cid = request.path.rsplit("/", 1)[1]
         self.contacts[cid] |= request.json["properties"]
-        return Response(
-            json.dumps({"id": cid, "properties": self.contacts[cid]}),
-            content_type="application/json",
-        )
+        return answer({"id": cid, "properties": self.contacts[cid]})
 
     def search_notes(self, request: Request) -> Response:
         filters = {f["propertyName"]: f for f in request.json["filterGroups"][0]["filters"]}
@@ -97,29 +85,17 @@ class FakeHubSpot:
             if n["associations"][0]["to"]["id"] == contact
             and token in n["properties"]["hs_note_body"]
         ]
-        return Response(
-            json.dumps({"total": len(found), "results": found}), content_type="application/json"
-        )
+        return answer({"total": len(found), "results": found})
 
     def create_note(self, request: Request) -> Response:
         nid = str(next(self.ids))
         self.notes[nid] = request.json
-        return Response(
-            json.dumps({"id": nid, "properties": request.json["properties"]}),
-            status=201,
-            content_type="application/json",
-        )
+        return answer({"id": nid, "properties": request.json["properties"]}, 201)
 
 
 @pytest.fixture
 def hubspot(httpserver, client):
-    config = {
-        "access_token": SECRET,
-        "base_url": httpserver.url_for(""),
-        "timeout": 0.5,
-        "allow_private_networks": True,
-    }
-    return build("hubspot", config, client)
+    return build("hubspot", local_config(httpserver, access_token=SECRET, timeout=0.5), client)
 
 
 def test_a_new_lead_creates_the_contact_and_an_associated_note(httpserver, hubspot, lead):
@@ -173,11 +149,7 @@ def test_a_conflict_on_create_updates_the_existing_contact(httpserver, hubspot, 
 
 def test_a_wrong_token_is_parked_without_the_token(httpserver, client, lead):
     FakeHubSpot(httpserver)
-    config = {
-        "access_token": "wrong-" + SECRET,
-        "base_url": httpserver.url_for(""),
-        "allow_private_networks": True,
-    }
+    config = local_config(httpserver, access_token="wrong-" + SECRET)
     result = build("hubspot", config, client).deliver(lead)
     assert not result.ok and not result.retry
     assert (
@@ -243,13 +215,12 @@ def test_other_kinds_are_not_delivered(hubspot, lead):
 def test_the_default_owner_applies_without_a_rep(httpserver, client, lead):
     fake = FakeHubSpot(httpserver)
     lead.payload["rep"] = None
-    config = {
-        "access_token": SECRET,
-        "base_url": httpserver.url_for(""),
-        "default_owner_id": "5",
-        "contact_properties": {"lifecyclestage": "salesqualifiedlead"},
-        "allow_private_networks": True,
-    }
+    config = local_config(
+        httpserver,
+        access_token=SECRET,
+        default_owner_id="5",
+        contact_properties={"lifecyclestage": "salesqualifiedlead"},
+    )
     assert build("hubspot", config, client).deliver(lead).ok
     (contact,) = fake.contacts.values()
     assert contact["hubspot_owner_id"] == "5" and contact["lifecyclestage"] == "salesqualifiedlead"

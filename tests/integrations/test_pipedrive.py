@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import uuid
 
 import pytest
@@ -11,13 +10,7 @@ from werkzeug import Request, Response
 
 from handoff.integrations.base import Delivery, build
 
-from .conftest import SECRET
-
-
-def answer(body, status: int = 200, **headers) -> Response:
-    return Response(
-        json.dumps(body), status=status, content_type="application/json", headers=headers
-    )
+from .conftest import SECRET, answer, local_config, serve
 
 
 class FakePipedrive:
@@ -36,10 +29,7 @@ class FakePipedrive:
             ("/v1/notes", "GET", self.list_notes),
             ("/v1/notes", "POST", self.add_note),
         ]
-        for uri, method, handler in routes:
-            httpserver.expect_request(uri, method=method).respond_with_handler(
-                self.authorised(handler)
-            )
+        serve(httpserver, routes, self.authorised)
 
     def authorised(self, handler):
         def check(request: Request) -> Response:
@@ -118,13 +108,7 @@ class FakePipedrive:
 
 @pytest.fixture
 def pipedrive(httpserver, client):
-    config = {
-        "api_token": SECRET,
-        "base_url": httpserver.url_for(""),
-        "timeout": 0.5,
-        "allow_private_networks": True,
-    }
-    return build("pipedrive", config, client)
+    return build("pipedrive", local_config(httpserver, api_token=SECRET, timeout=0.5), client)
 
 
 def test_a_new_lead_adds_person_lead_and_note_owned_by_the_rep(httpserver, pipedrive, lead):
@@ -184,11 +168,7 @@ def test_a_note_lost_after_the_lead_is_added_on_redelivery(httpserver, pipedrive
 
 def test_a_wrong_token_is_parked_without_the_token(httpserver, client, lead):
     FakePipedrive(httpserver)
-    config = {
-        "api_token": "x" + SECRET,
-        "base_url": httpserver.url_for(""),
-        "allow_private_networks": True,
-    }
+    config = local_config(httpserver, api_token="x" + SECRET)
     result = build("pipedrive", config, client).deliver(lead)
     assert not result.ok and not result.retry and "unauthorized access" in result.detail
     assert SECRET not in result.detail

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 
 import pytest
@@ -12,15 +11,11 @@ from werkzeug import Request, Response
 
 from handoff.integrations.base import Delivery, build
 
-from .conftest import SECRET
+from .conftest import SECRET, answer, local_config, serve
 
 ROOT = "/services/data/v60.0"
 LEADS = re.compile(rf"^{ROOT}/sobjects/Lead/Handoff_Conversation_Id__c/[^/]+$")
 SOQL = re.compile(r"WhoId = '(?P<who>[^']*)' AND Subject = '(?P<subject>(?:[^'\\]|\\.)*)'")
-
-
-def answer(body, status: int = 200) -> Response:
-    return Response(json.dumps(body), status=status, content_type="application/json")
 
 
 class FakeSalesforce:
@@ -38,10 +33,7 @@ class FakeSalesforce:
             (f"{ROOT}/query", "GET", self.query),
             (f"{ROOT}/sobjects/Task", "POST", self.create_task),
         ]
-        for uri, method, handler in routes:
-            httpserver.expect_request(uri, method=method).respond_with_handler(
-                self.authorised(handler)
-            )
+        serve(httpserver, routes, self.authorised)
 
     def authorised(self, handler):
         def check(request: Request) -> Response:
@@ -102,13 +94,7 @@ class FakeSalesforce:
 
 
 def config(httpserver, **more) -> dict:
-    return {
-        "base_url": httpserver.url_for(""),
-        "access_token": SECRET,
-        "timeout": 0.5,
-        "allow_private_networks": True,
-        **more,
-    }
+    return local_config(httpserver, access_token=SECRET, timeout=0.5, **more)
 
 
 @pytest.fixture
