@@ -11,15 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from handoff.api import create_app
-from handoff.auth import create_key
-from handoff.db.engine import make_engine, make_sessionmaker, writing
-from handoff.db.migrate import upgrade
-from handoff.policy_store import publish
 from handoff.settings import Settings
+from support import seeded_store
 
 from .payloads import signed
 
-POLICY = (Path(__file__).parents[2] / "examples" / "policy.yaml").read_text(encoding="utf-8")
 SECRET = "chatwoot-webhook-secret-abcdef"
 OTHER_SECRET = "account-webhook-secret-123456"
 OPEN = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
@@ -55,15 +51,7 @@ class Hooks:
 
 def make_store(path: Path) -> tuple[str, str]:
     """A migrated SQLite store with the reference policy live; (url, admin key)."""
-    url = f"sqlite:///{path / 'handoff.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with make_sessionmaker(engine)() as session, writing(session):
-        now = datetime.now(UTC)
-        publish(session, POLICY, "reference policy", "tests", now)
-        key = create_key(session, "ops", "admin", now)[1]
-    engine.dispose()
-    return url, key
+    return seeded_store(path, "ops", "admin")
 
 
 @pytest.fixture
