@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
 from handoff import lifecycle
@@ -17,27 +14,13 @@ from handoff.targets import Targets
 from handoff.worker import Worker
 from outbox.support import Receiver, add_nurtures, ask_for_human
 
-
-@pytest.fixture
-def threaded_server():
-    server = HTTPServer(threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
+from .conftest import wait_for
 
 
 def statuses(sessions) -> dict[str, int]:
     with sessions() as session:
         query = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
         return dict(session.execute(query).all())
-
-
-def wait_for(condition, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_a_target_down_for_22_hours_gets_everything_once(sessions, handler, clock, receiver):

@@ -6,29 +6,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 
 from handoff.db.outbox_models import DeliveryRow
 from outbox.support import SECRET, Receiver, add_nurtures
 
+from .conftest import wait_for
+
 HANDOFF = str(Path(sys.executable).parent / "handoff")
 COUNT = 40
 CONCURRENCY = 4
-
-
-@pytest.fixture
-def server():
-    server = HTTPServer(threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
 
 
 def start(engine, receiver: Receiver) -> subprocess.Popen:
@@ -50,15 +40,10 @@ def delivered(sessions) -> int:
         return session.execute(query).scalar_one()
 
 
-def wait_for(condition, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def test_a_killed_worker_loses_nothing_and_a_receiver_sees_each_key(sessions, engine, server):
-    receiver = Receiver(server, "/hook", delay=0.1)
+def test_a_killed_worker_loses_nothing_and_a_receiver_sees_each_key(
+    sessions, engine, threaded_server
+):
+    receiver = Receiver(threaded_server, "/hook", delay=0.1)
     keys = [f"{k}:webhook" for k in add_nurtures(sessions, COUNT, datetime.now(UTC))]
     first = start(engine, receiver)
     try:
