@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from handoff.api import create_app
+from support import serving
 
 from .conftest import PASSWORD, POLICY, ROOT, USERS, Store, conversation
 
@@ -45,12 +42,6 @@ XSS = [
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Site:
@@ -79,17 +70,8 @@ def site(tmp_path_factory) -> Iterator[Site]:
     """uvicorn serving the app on a free loopback port."""
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'handoff.db'}")
     app = create_app(store.settings())
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
-    yield Site(f"http://127.0.0.1:{port}", app, store)
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield Site(url, app, store)
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,15 @@ The server, browser and sign-in helpers are the dashboard's browser tests'.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from dashboard.conftest import Store
-from dashboard.test_browser import CHROMIUM, _free_port, browser, open_as  # noqa: F401
+from dashboard.test_browser import CHROMIUM, browser, open_as  # noqa: F401
 from handoff.db.handoffs import handoff_of
+from support import serving
 
 from .conftest import demo_app
 
@@ -38,18 +36,8 @@ class DemoSite:
 def site(tmp_path_factory) -> Iterator[DemoSite]:
     """uvicorn serving the demo app on a free loopback port (as the dashboard's tests do)."""
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'handoff.db'}")
-    port = _free_port()
-    config = uvicorn.Config(demo_app(store), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the server did not start"
-    yield DemoSite(f"http://127.0.0.1:{port}", store)
-    server.should_exit = True
-    thread.join(10)
+    with serving(demo_app(store)) as url:
+        yield DemoSite(url, store)
 
 
 def test_visitor_to_inbox_to_reply_and_back(browser, site):  # noqa: F811
