@@ -19,9 +19,8 @@ from handoff.db.models import Handoff
 from handoff.db.outbox_models import Timer
 from handoff.db.sql import insert_ignore
 from handoff.outbox import add_effect
-from handoff.policy_store import PolicyBook
+from handoff.policy_store import BOOK
 
-_book = PolicyBook()
 DEFERRED_MODES = ("next_business_day", "after_hours_notify")
 QUEUE_RETRY_SECONDS = 60
 
@@ -94,7 +93,7 @@ def offered(session: Session, handoff: Handoff, rep: str, now: datetime) -> None
     key = f"h{handoff.id}:r{handoff.reassignments}:{rep}"
     _notify(session, handoff, f"{key}:notify", {"role": "rep", "id": rep}, now)
     cancel_timers(session, handoff.id, ("sla",), "offered again")
-    policy = _book.live(session)
+    policy = BOOK.live(session)
     seconds = policy.model.sla.accept_within
     due = business_due(policy.schedule_for(handoff.team) if handoff.team else None, now, seconds)
     _handoff_timer(session, handoff, "sla", f"{key}:sla", due, now, data={"rep": rep})

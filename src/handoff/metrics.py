@@ -24,7 +24,7 @@ from handoff.db.metrics_sql import (
 )
 from handoff.db.models import Conversation, Handoff
 from handoff.db.outbox_models import DeliveryRow
-from handoff.policy_store import PolicyBook
+from handoff.policy_store import BOOK
 
 GROUPS = ("day", "week", "segment", "route", "team", "rep")
 FILTERS = ("segment", "route", "team", "rep", "priority", "rule", "mode")
@@ -35,13 +35,12 @@ H = Handoff.__table__.c
 C = Conversation.__table__.c
 DL = DeliveryRow.__table__.c
 SETTLED = ("delivered", "dead")
-_book = PolicyBook()
 
 
 def live_sla_seconds(session: Session) -> int | None:
     """The live policy's `sla.accept_within` in seconds (None when nothing is published)."""
     try:
-        return _book.live(session).model.sla.accept_within
+        return BOOK.live(session).model.sla.accept_within
     except Exception:  # noqa: BLE001 - no live policy: no SLA to measure against
         return None
 

@@ -28,30 +28,34 @@ def compile_policy(source: str, version: int | None = None) -> Policy:
 
 
 class PolicyBook:
-    """Compiled policy versions, each loaded once per process."""
+    """Compiled policy versions, each loaded once per process and store."""
 
     def __init__(self) -> None:
-        self._compiled: dict[int, Policy] = {}
+        self._compiled: dict[tuple[str, int], Policy] = {}
         self._lock = threading.Lock()
 
     def version(self, session: Session, version: int | None) -> Policy:
         """A published version, compiled (None: nothing is published yet)."""
         if version is None:
             raise NoLivePolicy("no policy is published yet: publish one (or set HANDOFF_POLICY)")
+        key = (str(session.get_bind().url), version)
         with self._lock:
-            policy = self._compiled.get(version)
+            policy = self._compiled.get(key)
         if policy is None:
             row = get_version(session, version)
             if row is None:
                 raise NotFound(f"no policy version {version}")
             policy = compile_policy(row.source, version)
             with self._lock:
-                self._compiled[version] = policy
+                self._compiled[key] = policy
         return policy
 
     def live(self, session: Session) -> Policy:
         """The live policy (the highest version), compiled."""
         return self.version(session, live_version(session.connection()))
+
+
+BOOK = PolicyBook()  # shared by the modules that need a policy outside a request
 
 
 def publish(

@@ -18,10 +18,9 @@ from handoff.core.assignment import RosterState
 from handoff.core.decision import Decision as CoreDecision
 from handoff.core.policy import Rep
 from handoff.db.models import Decision, Handoff
-from handoff.policy_store import PolicyBook
+from handoff.policy_store import BOOK
 
 QUALIFIED_RULE = "qualified"
-_book = PolicyBook()
 
 
 def roster_snapshot(roster: RosterState) -> dict[str, Any]:
@@ -81,7 +80,7 @@ def business_seconds(handoff: Handoff, end: datetime) -> int:
         select(Decision.policy_version, Decision.body).where(Decision.id == handoff.decision_id)
     ).one()
     team = (body.get("route") or {}).get("team")
-    schedule = _book.version(session, version).schedule_for(team) if team else None
+    schedule = BOOK.version(session, version).schedule_for(team) if team else None
     if schedule is None:
         return max(int((end - handoff.created_at).total_seconds()), 0)
     return schedule.open_seconds(handoff.created_at, end)

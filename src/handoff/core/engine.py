@@ -45,6 +45,7 @@ class Assessment:
     criteria: list[dict[str, Any]]
     intent: dict[str, Any]
     action: str
+    qualified: bool
     steps: list[Step] = field(default_factory=list)
 
     @property
@@ -87,9 +88,7 @@ def assess(policy: Policy, state: ConversationState, trace: bool = True) -> Asse
         action = "qualify"
     if trace:
         steps.append(Step("intent", score, _intent_sentence(score, threshold, triggers, signals)))
-    result = Assessment(facts, ctx, segment, criteria, intent, action, steps)
-    result.intent["qualified"] = qualified
-    return result
+    return Assessment(facts, ctx, segment, criteria, intent, action, qualified, steps)
 
 
 def evaluate(
@@ -101,13 +100,12 @@ def evaluate(
 ) -> Decision:
     """The whole decision for the state at `now`, with its trace."""
     a = assess(policy, state)
-    qualified = a.intent.pop("qualified")
     decision = Decision(
         action=a.action,
         reason="",
         segment=a.segment.spec.id if a.segment else None,
         qualification={
-            "qualified": qualified,
+            "qualified": a.qualified,
             "criteria": a.criteria,
             "missing": a.missing,
             "unmet": a.unmet,
@@ -120,7 +118,7 @@ def evaluate(
         steps=a.steps,
     )
     if a.action == "handoff":
-        _handoff(policy, a, roster, now, decision, qualified)
+        _handoff(policy, a, roster, now, decision)
     elif a.action == "nurture":
         _nurture(policy, a, decision)
     else:
@@ -298,9 +296,7 @@ def _route(policy: Policy, ctx: dict, decision: Decision):
     return None, checked
 
 
-def _handoff(
-    policy: Policy, a: Assessment, roster: RosterState, now, decision: Decision, qualified
-):
+def _handoff(policy: Policy, a: Assessment, roster: RosterState, now: datetime, decision: Decision):
     ctx = dict(a.ctx, segment=decision.segment)
     route, checked = _route(policy, ctx, decision)
     why = (

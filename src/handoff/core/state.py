@@ -16,7 +16,6 @@ from handoff.core.signals import url_path
 
 EVIDENCE_KEPT = 5
 NUMBER_FACTS = ("budget", "deal_size", "company_size", "timeline_days")
-IDENTITY_FACTS = ("email", "name", "company", "phone", "country", "region")
 
 
 @dataclass
