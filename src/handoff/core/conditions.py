@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from handoff.core.problems import Path, did_you_mean, one_of
@@ -44,9 +45,13 @@ class Cond:
         """Whether the condition holds for these facts."""
         raise NotImplementedError
 
+    def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """Whether the condition holds, and one short clause per test marked ✓ or ✗."""
+        raise NotImplementedError
+
     def explain(self, ctx: Mapping[str, Any]) -> list[str]:
         """One short clause per test, marked ✓ or ✗, for the trace."""
-        raise NotImplementedError
+        return self.judge(ctx)[1]
 
 
 class Always(Cond):
@@ -56,9 +61,9 @@ class Always(Cond):
         """Always true."""
         return True
 
-    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
-        """Says it has no condition."""
-        return ["no condition ✓"]
+    def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """Holds, and says it has no condition."""
+        return True, ["no condition ✓"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,11 @@ class Leaf(Cond):
     op: str
     operand: Any
     is_set: bool
+
+    @cached_property
+    def wanted(self) -> str:
+        """What the test needs, as the trace shows it: '≥ 250000', 'one of emea, apac'."""
+        return _describe(self.op, self.operand, self.is_set)
 
     def test(self, ctx: Mapping[str, Any]) -> bool:
         """Apply the operator to the named value."""
@@ -96,18 +106,18 @@ class Leaf(Cond):
             return False
         return _NUMERIC[op](value, self.operand)
 
-    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
+    def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
         """E.g. 'deal_size 300000 ≥ 250000 ✓' or 'territory unknown ✗ (needs northeast)'."""
-        mark = "✓" if self.test(ctx) else "✗"
+        held = self.test(ctx)
+        mark = "✓" if held else "✗"
         value = ctx.get(self.name)
         if self.op == "exists":
-            return [f"{self.name} {'known' if self.operand else 'unknown'} {mark}"]
-        want = _describe(self.op, self.operand, self.is_set)
+            return held, [f"{self.name} {'known' if self.operand else 'unknown'} {mark}"]
         if value is None or (self.is_set and not value):
             shown = "none" if self.is_set else "unknown"
-            return [f"{self.name} {shown} {mark} (needs {want})"]
-        shown = ", ".join(sorted(value)) if self.is_set else _fmt(value)
-        return [f"{self.name} {shown} {mark} (needs {want})"]
+        else:
+            shown = ", ".join(sorted(value)) if self.is_set else _fmt(value)
+        return held, [f"{self.name} {shown} {mark} (needs {self.wanted})"]
 
 
 @dataclass(frozen=True)
@@ -120,9 +130,14 @@ class AllOf(Cond):
         """True when every part is true."""
         return all(p.test(ctx) for p in self.parts)
 
-    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
-        """The clauses of every part."""
-        return [line for p in self.parts for line in p.explain(ctx)]
+    def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """True when every part is true; the clauses of every part."""
+        held, lines = True, []
+        for part in self.parts:
+            ok, clauses = part.judge(ctx)
+            held = held and ok
+            lines += clauses
+        return held, lines
 
 
 @dataclass(frozen=True)
@@ -135,10 +150,14 @@ class AnyOf(Cond):
         """True when a part is true."""
         return any(p.test(ctx) for p in self.parts)
 
-    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
-        """The parts joined by 'or'."""
-        inner = " or ".join("; ".join(p.explain(ctx)) for p in self.parts)
-        return [f"any of ({inner}) {'✓' if self.test(ctx) else '✗'}"]
+    def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """True when a part is true; the parts joined by 'or'."""
+        held, inner = False, []
+        for part in self.parts:
+            ok, clauses = part.judge(ctx)
+            held = held or ok
+            inner.append("; ".join(clauses))
+        return held, [f"any of ({' or '.join(inner)}) {'✓' if held else '✗'}"]
 
 
 @dataclass(frozen=True)
@@ -151,10 +170,10 @@ class NoneOf(Cond):
         """True when the part is false."""
         return not self.part.test(ctx)
 
-    def explain(self, ctx: Mapping[str, Any]) -> list[str]:
-        """The negated part."""
-        inner = "; ".join(self.part.explain(ctx))
-        return [f"not ({inner}) {'✓' if self.test(ctx) else '✗'}"]
+    def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
+        """True when the part is false; the negated part."""
+        ok, clauses = self.part.judge(ctx)
+        return not ok, [f"not ({'; '.join(clauses)}) {'✗' if ok else '✓'}"]
 
 
 def _fmt(value: Any) -> str:

@@ -97,9 +97,13 @@ def evaluate(
     roster: RosterState,
     now: datetime,
     event_index: int | None = None,
+    assessment: Assessment | None = None,
 ) -> Decision:
-    """The whole decision for the state at `now`, with its trace."""
-    a = assess(policy, state)
+    """The whole decision for the state at `now`, with its trace.
+
+    `assessment`, when given, is `assess(policy, state)` (with its trace) already made.
+    """
+    a = assessment or assess(policy, state)
     decision = Decision(
         action=a.action,
         reason="",
@@ -136,10 +140,20 @@ def decide_events(
     state = ConversationState()
     for index, event in enumerate(events):
         apply_event(policy, state, event)
-        if could_hand_off(policy, state) and assess(policy, state, trace=False).action == "handoff":
-            return evaluate(policy, state, roster, event.at, index)
+        if not changes_assessment(event) or not could_hand_off(policy, state):
+            continue
+        a = assess(policy, state)
+        if a.action == "handoff":
+            return evaluate(policy, state, roster, event.at, index, a)
     last = events[-1].at if events else at
     return evaluate(policy, state, roster, last, len(events) - 1 if events else None)
+
+
+def changes_assessment(event: Event) -> bool:
+    """Whether folding `event` can change what `assess` says (notes, sources, bot lines: no)."""
+    if event.type == "message":
+        return event.data["role"] == "visitor"
+    return event.type not in ("note", "source")
 
 
 def could_hand_off(policy: Policy, state: ConversationState) -> bool:
@@ -225,14 +239,16 @@ def _intent_sentence(score, threshold, triggers, signals) -> str:
 
 def _segment(policy: Policy, ctx: dict, steps: list[Step] | None) -> CompiledSegment | None:
     for seg in policy.segments:
-        if seg.when.test(ctx):
-            if steps is not None:
-                why = "; ".join(seg.when.explain(ctx))
-                steps.append(Step("segment", seg.spec.id, f"Segment {seg.spec.id}: {why}."))
+        if steps is None:
+            if seg.when.test(ctx):
+                return seg
+            continue
+        matched, clauses = seg.when.judge(ctx)
+        why = "; ".join(clauses)
+        if matched:
+            steps.append(Step("segment", seg.spec.id, f"Segment {seg.spec.id}: {why}."))
             return seg
-        if steps is not None:
-            why = "; ".join(seg.when.explain(ctx))
-            steps.append(Step("segment", None, f"Not segment {seg.spec.id}: {why}."))
+        steps.append(Step("segment", None, f"Not segment {seg.spec.id}: {why}."))
     return None
 
 
@@ -286,8 +302,8 @@ def _criterion_sentence(cid, status, value, expected, evidence) -> str:
 def _route(policy: Policy, ctx: dict, decision: Decision):
     checked = []
     for route in policy.routes:
-        matched = route.when.test(ctx)
-        detail = "; ".join(route.when.explain(ctx))
+        matched, clauses = route.when.judge(ctx)
+        detail = "; ".join(clauses)
         checked.append({"id": route.spec.id, "matched": matched, "detail": detail})
         verdict = "matched" if matched else "did not match"
         decision.steps.append(Step("route", matched, f"Route {route.spec.id} {verdict}: {detail}."))

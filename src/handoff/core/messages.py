@@ -28,6 +28,7 @@ VARIABLES = (
     "criterion",
 )
 TIME_VARIABLES = ("next_open",)
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.!?])")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}:]*)(?::([^{}]*))?\}|[{}]")
 
 DEFAULTS = {
@@ -77,7 +78,7 @@ class Template:
                 out.append(value.strftime(spec or "%A %d %B at %H:%M"))
             else:
                 out.append(str(value))
-        return re.sub(r"\s+([,.!?])", r"\1", "".join(out)).strip()
+        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", "".join(out)).strip()
 
 
 def compile_template(text: str, extra: tuple[str, ...] = ()) -> Template:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from handoff.core.alternation import alternation
+
 
 def url_path(url: str) -> str:
     """The path of a URL: host and query string ignored ('/pricing' for 'https://x/pricing?a=1')."""
@@ -25,8 +27,7 @@ def glob_regex(patterns: list[str]) -> re.Pattern[str]:
 
 def words_regex(words: list[str]) -> re.Pattern[str]:
     """Case-insensitive regex finding any of the words as whole words."""
-    alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from handoff.core.alternation import alternation
 from handoff.extract.prefilter import words
 from handoff.extract.vocabulary import Vocabulary
 
@@ -13,11 +14,6 @@ DIGITS_RE = (
 )
 _SEPARATORS = re.compile(r"[,. \u00a0\u202f]")
 _DIGIT = re.compile(r"\d")
-
-
-def alternation(words) -> str:
-    """A regex alternation of `words`, longest first, each escaped."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def parse_digits(text: str) -> float:
