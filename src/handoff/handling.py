@@ -29,16 +29,13 @@ from handoff.core.state import ConversationState, apply_event
 from handoff.db.conversations import (
     add,
     decision_body,
-    find_event,
     insert_decision,
     insert_event,
     lock_conversation,
-    try_lock_event_id,
     update_conversation,
 )
 from handoff.db.engine import writing
 from handoff.db.handoffs import get_handoff
-from handoff.db.metrics_sql import note_decision
 from handoff.db.models import Handoff
 from handoff.db.roster import lock_team, roster_state
 from handoff.errors import EventInFlight, EventMismatch
@@ -65,7 +62,11 @@ class Outcome:
 
 
 class InFlight:
-    """Event ids this process is handling right now (PostgreSQL adds a lock across processes)."""
+    """Event ids this process is handling right now.
+
+    Across processes the conversation's row lock queues a retry behind the first copy,
+    and the retry then answers the stored decision.
+    """
 
     def __init__(self) -> None:
         self._held: set[tuple[str, str]] = set()
@@ -113,22 +114,20 @@ class Handler:
         self, session: Session, conversation_id: str, raw: dict, event: CoreEvent, now: datetime
     ) -> Outcome:
         conn = session.connection()
-        conversation = lock_conversation(conn, conversation_id, now)
+        conversation = lock_conversation(conn, conversation_id, event.event_id, now)
         policy = self.book.version(session, conversation.live)
         digest = body_sha256(raw)
-        if event.event_id is not None:
-            if not try_lock_event_id(conn, conversation_id, event.event_id):
-                raise _in_flight(event.event_id)
-            stored = find_event(conn, conversation_id, event.event_id)
-            if stored is not None:
-                return _replay(session, conversation, stored, digest)
+        if conversation.stored_seq is not None:
+            return _replay(session, conversation, digest)
         state = ConversationState.from_dict(conversation.state)
         seq = state.events
         apply_event(policy, state, event)
+        segment, qualified = conversation.segment, conversation.qualified
         if conversation.handoff_id is None:
-            handoff, decision_id, body = self._decide(
+            handoff, decision_id, body, columns = self._decide(
                 session, conversation_id, state, event, policy, now
             )
+            segment, qualified = columns["segment"], columns["qualified"] or bool(qualified)
         else:
             agent = event.type == "message" and event.data["role"] == "agent"
             handoff = get_handoff(session, conversation.handoff_id, lock=agent)
@@ -144,6 +143,8 @@ class Handler:
                 "last_decision_id": decision_id,
                 "handoff_id": handoff.id if handoff else None,
                 "updated_at": now,
+                "segment": segment,
+                "qualified": qualified,
             },
         )
         insert_event(
@@ -171,7 +172,7 @@ class Handler:
         event: CoreEvent,
         policy: Policy,
         now: datetime,
-    ) -> tuple[Handoff | None, int, dict[str, Any]]:
+    ) -> tuple[Handoff | None, int, dict[str, Any], dict[str, Any]]:
         seq = state.events - 1
         decision, roster = evaluate(policy, state, RosterState(), event.at, seq), None
         if decision.action == "handoff":
@@ -180,6 +181,7 @@ class Handler:
             roster = roster_state(session)
             decision = evaluate(policy, state, roster, event.at, seq)
         body = decision.to_dict()
+        columns = decision_columns(decision, roster)
         decision_id = insert_decision(
             session.connection(),
             {
@@ -190,30 +192,29 @@ class Handler:
                 "policy_version": policy.version,
                 "body": body,
                 "created_at": now,
-                **decision_columns(decision, roster),
+                **columns,
             },
         )
-        note_decision(session.connection(), conversation_id, decision_columns(decision, None))
         handoff = None
         if decision.action == "handoff":
             handoff = open_handoff(session, conversation_id, decision_id, decision, now)
         elif decision.action == "nurture":
             effects.nurtured(session, conversation_id, decision, now)
-        return handoff, decision_id, body
+        return handoff, decision_id, body, columns
 
 
 def _in_flight(event_id: str) -> EventInFlight:
     return EventInFlight(f"event '{event_id}' is being handled right now: retry", field="event_id")
 
 
-def _replay(session: Session, conversation: Row, stored: Row, digest: str) -> Outcome:
-    if stored.body_sha256 != digest:
+def _replay(session: Session, conversation: Row, digest: str) -> Outcome:
+    if conversation.stored_sha256 != digest:
         raise EventMismatch(
             "this event_id was already used with a different body", field="event_id"
         )
-    body = decision_body(session, stored.decision_id)
+    body = decision_body(session, conversation.stored_decision_id)
     handoff = session.get(Handoff, conversation.handoff_id) if conversation.handoff_id else None
-    return Outcome(body, handoff, stored.seq, replayed=True)
+    return Outcome(body, handoff, conversation.stored_seq, replayed=True)
 
 
 def open_handoff(

@@ -71,3 +71,21 @@ def test_an_agent_message_after_the_handoff_records_the_first_response(handler, 
     outcome = send(handler, "r", {"type": "message", "role": "agent", "text": "Hi, Ana here"})
     assert outcome.handoff.first_response_at is not None
     assert not outcome.decided
+
+
+def test_one_event_id_sent_at_once_through_two_handlers_is_stored_once(
+    store_url, sessions, live, send
+):
+    engines = [make_engine(store_url) for _ in range(2)]
+    handlers = [Handler(make_sessionmaker(e), PolicyBook()) for e in engines]
+    rounds = 10
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for n in range(rounds):
+            event = {"type": "page_view", "url": f"/p/{n}", "event_id": f"e{n}"}
+            twins = list(pool.map(send, handlers, ["twin"] * 2, [event] * 2))
+            assert sorted(o.replayed for o in twins) == [False, True]
+            assert twins[0].seq == twins[1].seq == n
+            assert twins[0].decision == twins[1].decision
+    for e in engines:
+        e.dispose()
+    assert _count(sessions, Event, conversation_id="twin") == rounds

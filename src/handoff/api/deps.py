@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handoff.api.errors import ApiError
 from handoff.api.metrics import Metrics
+from handoff.api.ratelimit import limit_address, limit_key
 from handoff.auth import KeyCache, Principal
 from handoff.handling import Handler
 from handoff.policy_store import PolicyBook
@@ -55,10 +56,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 class Scope:
-    """The rule a route carries: which key scope may call it (admin: all; None: anyone)."""
+    """The rule a route carries: which key scope may call it (admin: all; None: anyone).
 
-    def __init__(self, needed: str | None) -> None:
+    With `rate_limited`, the caller's address and then its key must also be within the
+    ingest rates (429 otherwise); one dependency does all three, as ingest runs it per event.
+    """
+
+    def __init__(self, needed: str | None, rate_limited: bool = False) -> None:
         self.needed = needed
+        self.rate_limited = rate_limited
 
     async def __call__(
         self,
@@ -68,6 +74,8 @@ class Scope:
         """The caller, when their key covers this route's scope."""
         if self.needed is None:
             return None
+        if self.rate_limited:
+            limit_address(request)
         services: Services = request.app.state.services
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise ApiError(401, "unauthorized", "send an API key: Authorization: Bearer <key>")
@@ -79,10 +87,13 @@ class Scope:
             raise ApiError(401, "unauthorized", "unknown or revoked API key")
         if not principal.may(self.needed):
             raise ApiError(403, "forbidden", f"this route needs a key with scope '{self.needed}'")
+        if self.rate_limited:
+            limit_key(request, principal)
         return principal
 
 
 Public = Annotated[None, Depends(Scope(None))]
 Ingest = Annotated[Principal, Depends(Scope("ingest"))]
+LimitedIngest = Annotated[Principal, Depends(Scope("ingest", rate_limited=True))]
 Reader = Annotated[Principal, Depends(Scope("read"))]
 Admin = Annotated[Principal, Depends(Scope("admin"))]

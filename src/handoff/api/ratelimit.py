@@ -11,9 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 
-from handoff.api.deps import Ingest
 from handoff.api.errors import error_response
 from handoff.auth import Principal
 from handoff.settings import Settings
@@ -89,7 +88,7 @@ def install_rate_limits(app: FastAPI, settings: Settings) -> None:
         return response
 
 
-async def limit_ip(request: Request) -> None:
+def limit_address(request: Request) -> None:
     """Refuse the request when its client address is over its rate (before the key is read)."""
     address = request.client.host if request.client else "unknown"
     wait = request.app.state.rate_limits.per_ip.take(address)
@@ -97,15 +96,13 @@ async def limit_ip(request: Request) -> None:
         raise RateLimited("address", wait)
 
 
-async def limit_key(request: Request, who: Ingest) -> Principal:
+def limit_key(request: Request, who: Principal) -> None:
     """Refuse the request when its API key is over its rate."""
     wait = request.app.state.rate_limits.per_key.take(who.name)
     if wait:
         raise RateLimited("API key", wait)
-    return who
 
 
-INGEST_LIMITS = [Depends(limit_ip), Depends(limit_key)]
 RATE_LIMITED = {
     429: {
         "description": "Over the ingest rate of this address or key: retry after Retry-After s.",

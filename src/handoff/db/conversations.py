@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from handoff.db.models import Conversation, Decision, Event, PolicyVersion
-from handoff.db.sql import insert_ignore, is_postgresql
+from handoff.db.sql import insert_ignore
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
@@ -21,23 +21,44 @@ DECISIONS = Decision.__table__
 _c, _e, _d = CONVERSATIONS.c, EVENTS.c, DECISIONS.c
 _LIVE = select(func.max(PolicyVersion.__table__.c.version)).scalar_subquery().label("live")
 _LOCK = (
-    select(_c.id, _c.state, _c.handoff_id, _LIVE)
+    select(
+        _c.id,
+        _c.state,
+        _c.handoff_id,
+        _c.segment,
+        _c.qualified,
+        _LIVE,
+        _e.seq.label("stored_seq"),
+        _e.body_sha256.label("stored_sha256"),
+        _e.decision_id.label("stored_decision_id"),
+    )
+    .select_from(
+        CONVERSATIONS.outerjoin(
+            EVENTS, and_(_e.conversation_id == _c.id, _e.event_id == bindparam("eid"))
+        )
+    )
     .where(_c.id == bindparam("cid"))
     .with_for_update(of=CONVERSATIONS)
 )
 _UPDATE = update(CONVERSATIONS).where(_c.id == bindparam("cid"))
-_FIND = select(_e.seq, _e.body_sha256, _e.decision_id).where(
-    _e.conversation_id == bindparam("cid"), _e.event_id == bindparam("eid")
-)
 _INSERT_EVENT = insert(EVENTS)
 _INSERT_DECISION = insert(DECISIONS)
 _DECISION_BODY = select(_d.body).where(_d.id == bindparam("did"))
-_CLAIM = text("SELECT pg_try_advisory_xact_lock(hashtext(:cid), hashtext(:eid))")
 
 
-def lock_conversation(conn: Connection, conversation_id: str, now: datetime) -> Row:
-    """The conversation (id, state, handoff_id, live policy version), created if new, locked."""
-    row = conn.execute(_LOCK, {"cid": conversation_id}).first()
+def lock_conversation(
+    conn: Connection, conversation_id: str, event_id: str | None, now: datetime
+) -> Row:
+    """The conversation, created if new and locked, in one statement.
+
+    Its columns: id, state, handoff_id, segment, qualified, live (the live policy version),
+    and stored_seq, stored_sha256, stored_decision_id of the stored event with the client id
+    `event_id` (None when there is none). On PostgreSQL a racing transaction that inserted
+    that event after this statement's snapshot makes our insert fail on the unique key: the
+    handler retries, and then finds it.
+    """
+    params = {"cid": conversation_id, "eid": event_id}
+    row = conn.execute(_LOCK, params).first()
     if row is None:
         new = {
             "id": conversation_id,
@@ -47,25 +68,13 @@ def lock_conversation(conn: Connection, conversation_id: str, now: datetime) -> 
             "updated_at": now,
         }
         insert_ignore(conn, Conversation, new)
-        row = conn.execute(_LOCK, {"cid": conversation_id}).one()
+        row = conn.execute(_LOCK, params).one()
     return row
 
 
 def update_conversation(conn: Connection, conversation_id: str, values: dict[str, Any]) -> None:
     """Write new values on the conversation's row (the same columns every time)."""
     conn.execute(_UPDATE, {"cid": conversation_id, **values})
-
-
-def try_lock_event_id(conn: Connection, conversation_id: str, event_id: str) -> bool:
-    """Claim an event id for this transaction (PostgreSQL advisory lock); False if taken."""
-    if not is_postgresql(conn):
-        return True
-    return bool(conn.execute(_CLAIM, {"cid": conversation_id, "eid": event_id}).scalar())
-
-
-def find_event(conn: Connection, conversation_id: str, event_id: str) -> Row | None:
-    """(seq, body_sha256, decision_id) of the stored event with this client id, or None."""
-    return conn.execute(_FIND, {"cid": conversation_id, "eid": event_id}).first()
 
 
 def insert_event(conn: Connection, values: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from handoff import jsonfast
+
 SQLITE_BUSY_MS = 30_000
 _IMMEDIATE = "handoff_immediate"
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
@@ -27,10 +29,12 @@ def database_url(url: str) -> str:
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine for SQLite (a file, WAL) or PostgreSQL (psycopg 3)."""
     url = database_url(url)
+    kwargs.setdefault("json_serializer", jsonfast.dumps)
     if make_url(url).get_backend_name() != "sqlite":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(url, **kwargs)
     engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
@@ -50,7 +54,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection) -> None:
     immediate = connection.get_execution_options().get(_IMMEDIATE)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

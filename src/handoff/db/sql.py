@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+_IGNORING: dict[tuple[bool, Table], Insert] = {}
+
 
 def insert_ignore(db: Session | Connection, model: type, values: dict[str, Any]) -> None:
-    """INSERT a row unless one with the same key exists (ON CONFLICT DO NOTHING)."""
-    dialect = postgresql if is_postgresql(db) else sqlite
-    db.execute(dialect.insert(model.__table__).values(**values).on_conflict_do_nothing())
+    """INSERT a row unless one with the same key exists (ON CONFLICT DO NOTHING).
+
+    The statement is built once per dialect and table, and the values bound as
+    parameters, so its compiled form is cached like any other statement's.
+    """
+    key = (is_postgresql(db), model.__table__)
+    statement = _IGNORING.get(key)
+    if statement is None:
+        dialect = postgresql if key[0] else sqlite
+        statement = dialect.insert(model.__table__).on_conflict_do_nothing()
+        _IGNORING[key] = statement
+    db.execute(statement, values)
 
 
 def is_postgresql(db: Session | Connection) -> bool:

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from handoff import privacy
-from handoff.api.deps import Admin, Ingest, Reader, Services, SessionDep
+from handoff import jsonfast, privacy
+from handoff.api.deps import Admin, LimitedIngest, Reader, Services, SessionDep
 from handoff.api.errors import ApiError
-from handoff.api.ratelimit import INGEST_LIMITS, RATE_LIMITED
+from handoff.api.ratelimit import RATE_LIMITED
 from handoff.api.views import handoff_summary, when
 from handoff.core.events import EVENT_FIELDS, Event, parse_event
 from handoff.db.conversations import decision_body, event_hashes, events_of, get_conversation
@@ -70,10 +70,11 @@ EVENTS_BODY = {
 @router.post(
     "/{conversation_id}/events",
     openapi_extra=EVENTS_BODY,
-    dependencies=INGEST_LIMITS,
     responses=RATE_LIMITED,
 )
-async def post_events(conversation_id: ConversationId, request: Request, who: Ingest) -> Response:
+async def post_events(
+    conversation_id: ConversationId, request: Request, who: LimitedIngest
+) -> Response:
     """Record one event or a batch ({"events": [...]}); answer the decision after the last."""
     services: Services = request.app.state.services
     raws = _raw_events(await request.body())
@@ -90,9 +91,7 @@ async def post_events(conversation_id: ConversationId, request: Request, who: In
         ],
     }
     headers = {"Idempotent-Replayed": "true"} if all(o.replayed for o in outcomes) else None
-    return Response(
-        json.dumps(body, ensure_ascii=False), media_type="application/json", headers=headers
-    )
+    return Response(jsonfast.dumps_bytes(body), media_type="application/json", headers=headers)
 
 
 def _raw_events(body: bytes) -> list[dict[str, Any]]:
