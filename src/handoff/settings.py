@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     chatwoot_webhook_secret: SecretStr | None = None
     chatwoot_account_id: int | None = None
     chatwoot_timestamp_tolerance: int = Field(default=300, ge=10)
+    sign_in_failures_per_email: int = Field(default=5, ge=1)
+    sign_in_failures_per_ip: int = Field(default=20, ge=1)
+    sign_in_window_seconds: int = Field(default=900, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

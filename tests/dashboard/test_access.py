@@ -30,6 +30,7 @@ def _path(route: APIRoute, seeded: dict) -> str:
         "rep_id": "jane",
         "conversation_id": "east",
         "name": "no-such-target",
+        "user_id": "0",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], route.path)
 

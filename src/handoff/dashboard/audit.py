@@ -1,4 +1,4 @@
-"""The audit log: who published, rolled back, reassigned, set availability or targets, signed in.
+"""The audit log: publishes, rollbacks, reassignments, availability, targets, users, sign-ins.
 
 `record` is the one way in; the API may call it too. The caller commits.
 """
@@ -23,6 +23,10 @@ ACTIONS = (
     "sign_in_failed",
     "signed_out",
     "user_created",
+    "user_updated",
+    "user_disabled",
+    "user_enabled",
+    "password_set",
     "target_saved",
     "target_enabled",
     "target_disabled",

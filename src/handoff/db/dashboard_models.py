@@ -52,3 +52,6 @@ class AuditEntry(Base):
 
 
 Index("ix_audit_log_at", AuditEntry.at)
+# The sign-in throttle counts one email's or one client's recent failures.
+Index("ix_audit_log_action_actor_at", AuditEntry.action, AuditEntry.actor, AuditEntry.at)
+Index("ix_audit_log_action_subject_at", AuditEntry.action, AuditEntry.subject, AuditEntry.at)

@@ -1,7 +1,12 @@
-"""Sign in and sign out; the sign-in form carries its own CSRF token in a short-lived cookie."""
+"""Sign in and sign out; the sign-in form carries its own CSRF token in a short-lived cookie.
+
+Too many failed sign-ins for an email or from a client get 429 and Retry-After, without
+the password being checked (handoff.dashboard.throttle).
+"""
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Annotated
 
@@ -12,6 +17,7 @@ from handoff.api.deps import ServicesDep, SessionDep
 from handoff.dashboard.audit import record
 from handoff.dashboard.auth import COOKIE, LOGIN_COOKIE, Anyone, Refused
 from handoff.dashboard.templates import render
+from handoff.dashboard.throttle import SignInLimits, client_key, retry_after
 from handoff.db.engine import writing
 from handoff.users import SESSION_HOURS, authenticate, end_session, start_session
 
@@ -29,10 +35,16 @@ def _secure(request: Request) -> bool:
     return request.app.state.services.settings.env != "development"
 
 
-def _login_page(request: Request, next_: str, error: str | None = None, status: int = 200):
+def _login_page(
+    request: Request,
+    next_: str,
+    error: str | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+):
     token = secrets.token_urlsafe(32)
     context = {"login_csrf": token, "next": local_path(next_), "error": error}
-    response = render(request, "login.html", context, status=status)
+    response = render(request, "login.html", context, status=status, headers=headers)
     response.set_cookie(
         LOGIN_COOKIE,
         token,
@@ -61,19 +73,32 @@ def login(
     csrf: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the password; on success start a session and go where the viewer was heading."""
+    """Check the password (unless throttled); on success start a session and go on."""
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf, expected):
         return _login_page(request, next, "The form expired: please sign in again.", 400)
     now = services.clock()
+    actor = email.strip().lower() or "?"
+    host = request.client.host if request.client else None
+    client = client_key(host)
+    limits = SignInLimits.from_settings(services.settings)
+    token = None
     with writing(session):
-        user = authenticate(session, email, password)
-        if user is None:
-            record(session, email.strip().lower() or "?", "sign_in_failed", now)
-            token = None
-        else:
+        wait = retry_after(session, limits, actor, client, now)
+        user = None if wait else authenticate(session, email, password)
+        if user is not None:
             token, _ = start_session(session, user, now)
             record(session, user.email, "signed_in", now, user.email, role=user.role)
+        elif not wait:
+            address = {"address": host} if host != client else {}
+            record(session, actor, "sign_in_failed", now, client, **address)
+    if wait:
+        minutes = math.ceil(wait / 60)
+        message = (
+            "Too many failed sign-ins: the password was not checked."
+            f" Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+        )
+        return _login_page(request, next, message, 429, {"Retry-After": str(wait)})
     if token is None:
         return _login_page(request, next, "Wrong email or password.", 400)
     response = RedirectResponse(local_path(next), status_code=303)
