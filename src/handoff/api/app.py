@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -55,10 +56,15 @@ def create_app(settings: Settings) -> FastAPI:
     sessions = make_sessionmaker(engine)
     book = PolicyBook()
     metrics = Metrics()
+    ingest_thread = None
+    if engine.dialect.name == "sqlite":
+        ingest_thread = ThreadPoolExecutor(1, thread_name_prefix="handoff-ingest")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        if ingest_thread is not None:
+            ingest_thread.shutdown()
         engine.dispose()
 
     app = FastAPI(title="handoff", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
@@ -69,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
         handler=Handler(sessions, book),
         keys=KeyCache(settings.key_cache_seconds),
         metrics=metrics,
+        ingest_thread=ingest_thread,
     )
     for module in ROUTERS:
         app.include_router(module.router)

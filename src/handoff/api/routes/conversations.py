@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from handoff import jsonfast, privacy
@@ -80,7 +79,7 @@ async def post_events(
     raws = _raw_events(await request.body())
     now = services.clock()
     events = [parse_event(raw, i, now) for i, raw in enumerate(raws)]
-    outcomes = await run_in_threadpool(_ingest, services, conversation_id, raws, events, now)
+    outcomes = await services.ingesting(_ingest, services, conversation_id, raws, events, now)
     last = outcomes[-1]
     body = {
         "conversation_id": conversation_id,
