@@ -2,11 +2,13 @@
 
 Starts `handoff serve` on a fresh store (SQLite, or PostgreSQL with --postgresql) and a
 driver process that posts the demo generator's events one by one at --rate events/s for
---duration seconds (open loop: each request leaves at its scheduled time, whatever the
-answers before it). Prints throughput, p50/p99/max latency, errors, and the server's
-RSS after warm-up, in the middle and at the end.
+--warmup then --duration seconds (open loop: each request is due at its scheduled time,
+whatever the answers before it; at most 64 are in flight, and a request's latency counts
+from when it was due, so waiting for a free connection counts too). Prints throughput,
+p50/p99/max latency of the timed part, errors, and the server's RSS: "start" is sampled
+when the warm-up ends (connections opened, caches filled), then every 30 s to the end.
 
-    .venv/bin/python bench/load.py [--rate 100] [--duration 600] [--postgresql]
+    .venv/bin/python bench/load.py [--rate 100] [--duration 600] [--warmup 60] [--postgresql]
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import create_pg_database, drop_pg_database  # noqa: E402
 
 P99_GOAL_MS, GROWTH_GOAL = 250.0, 0.10
-WARMUP = 10.0
+IN_FLIGHT = 64
+SAMPLE_EVERY = 30.0
 
 
-def events(rate: float, duration: float) -> list[tuple[str, dict]]:
+def events(rate: float, seconds: float) -> list[tuple[str, dict]]:
     """(conversation id, event) pairs to send, conversations interleaved five at a time."""
-    needed = int(rate * (duration + WARMUP)) + 1
+    needed = int(rate * seconds) + 1
     out: list[tuple[str, dict]] = []
     until = datetime.now(UTC) - timedelta(days=1)
     conversations = history(needed // 8 + 10, seed=1, until=until, days=20, prefix="load")
@@ -56,36 +59,38 @@ def events(rate: float, duration: float) -> list[tuple[str, dict]]:
     return out[:needed]
 
 
-async def drive(base: str, key: str, rate: float, duration: float) -> dict:
-    """Send events at `rate` for WARMUP + `duration` s; latencies of the timed part only."""
-    plan = events(rate, duration)
+async def drive(base: str, key: str, rate: float, warmup: float, duration: float) -> dict:
+    """Send events at `rate` for `warmup` + `duration` s; latencies of the timed part only."""
+    plan = events(rate, warmup + duration)
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
     headers = {"Authorization": f"Bearer {key}"}
+    slots = asyncio.Semaphore(IN_FLIGHT)  # queue here, not in httpx's pool (slow when long)
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
         start = time.perf_counter()
 
-        async def send(i: int, cid: str, event: dict) -> None:
-            sent = time.perf_counter()
-            try:
-                response = await c.post(f"/v1/conversations/{cid}/events", json=event)
-                status = str(response.status_code)
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
+        async def send(due: float, cid: str, event: dict) -> None:
+            async with slots:
+                try:
+                    response = await c.post(f"/v1/conversations/{cid}/events", json=event)
+                    status = str(response.status_code)
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
             if status != "200":
                 errors[status] = errors.get(status, 0) + 1
-            elif sent - start >= WARMUP:
-                latencies.append(time.perf_counter() - sent)
+            elif due - start >= warmup:
+                latencies.append(time.perf_counter() - due)
 
         tasks = []
         for i, (cid, event) in enumerate(plan):
-            delay = start + i / rate - time.perf_counter()
+            due = start + i / rate
+            delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(send(i, cid, event)))
+            tasks.append(asyncio.create_task(send(due, cid, event)))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start - WARMUP
+        elapsed = time.perf_counter() - start - warmup
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {"sent": len(plan), "ok": len(latencies), "seconds": elapsed, "errors": errors,
@@ -110,7 +115,7 @@ def rss_mb(process: psutil.Process) -> float:
     return sum(p.memory_info().rss for p in procs) / 2**20
 
 
-def run(url: str, label: str, rate: float, duration: float) -> dict:
+def run(url: str, label: str, rate: float, warmup: float, duration: float) -> dict:
     """Serve the store, drive it from another process, sample the server's memory."""
     key = prepare(url)
     with socket.socket() as s:
@@ -131,21 +136,22 @@ def run(url: str, label: str, rate: float, duration: float) -> dict:
             except httpx.TransportError:
                 time.sleep(0.1)
         driver = subprocess.Popen(
-            [sys.executable, __file__, "--drive", base, key, str(rate), str(duration)],
+            [sys.executable, __file__, "--drive", base, key, str(rate), str(warmup),
+             str(duration)],
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         process = psutil.Process(server.pid)
-        time.sleep(WARMUP)
+        time.sleep(warmup)
         samples = [rss_mb(process)]
         while driver.poll() is None:
-            time.sleep(min(30, duration / 4))
+            time.sleep(min(SAMPLE_EVERY, duration / 4))
             samples.append(rss_mb(process))
         result = json.loads(driver.stdout.read())
     finally:
         server.terminate()
         server.wait(10)
-    result.update(label=label, rate=rate, rss_start=samples[0], rss_end=samples[-1],
-                  rss_max=max(samples))  # fmt: skip
+    result.update(label=label, rate=rate, warmup=warmup, rss_samples=samples,
+                  rss_start=samples[0], rss_end=samples[-1], rss_max=max(samples))  # fmt: skip
     return result
 
 
@@ -155,12 +161,14 @@ def report(r: dict) -> bool:
     growth = (r["rss_end"] - r["rss_start"]) / r["rss_start"]
     ok = not r["errors"] and r["p99_ms"] <= P99_GOAL_MS and growth <= GROWTH_GOAL
     print(f"{r['label']}: {r['rate']:.0f} events/s asked for {r['seconds']:.0f} s"
-          f" (after {WARMUP:.0f} s of warm-up)")  # fmt: skip
+          f" (after {r['warmup']:.0f} s of warm-up)")  # fmt: skip
     print(f"  throughput  {throughput:,.1f} events/s ({r['ok']:,} answered, errors {r['errors']})")
     print(f"  latency     p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms"
           f" (goal <= {P99_GOAL_MS:.0f} ms), max {r['max_ms']:.0f} ms")  # fmt: skip
-    print(f"  server RSS  {r['rss_start']:.0f} MB at start, {r['rss_end']:.0f} MB at end"
-          f" (max {r['rss_max']:.0f}): {growth:+.1%} (goal <= +{GROWTH_GOAL:.0%})")  # fmt: skip
+    print(f"  server RSS  {r['rss_start']:.0f} MB at start (after the warm-up),"
+          f" {r['rss_end']:.0f} MB at end (max {r['rss_max']:.0f}): {growth:+.1%}"
+          f" (goal <= +{GROWTH_GOAL:.0%})")  # fmt: skip
+    print("  RSS samples " + ", ".join(f"{mb:.1f}" for mb in r["rss_samples"]) + " MB")
     print(f"  {'PASS' if ok else 'MISS'}")
     return ok
 
@@ -170,22 +178,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=100.0, help="events per second")
     parser.add_argument("--duration", type=float, default=600.0, help="seconds, after warm-up")
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="seconds before the timed part and RSS start"
+    )
     parser.add_argument("--postgresql", action="store_true", help="on PostgreSQL, not SQLite")
-    parser.add_argument("--drive", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--drive", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
-        base, key, rate, duration = args.drive
-        print(json.dumps(asyncio.run(drive(base, key, float(rate), float(duration)))))
+        base, key, rate, warmup, duration = args.drive
+        result = asyncio.run(drive(base, key, float(rate), float(warmup), float(duration)))
+        print(json.dumps(result))
         return
     if args.postgresql:
         name, url = create_pg_database()
         try:
-            result = run(url, "postgresql", args.rate, args.duration)
+            result = run(url, "postgresql", args.rate, args.warmup, args.duration)
         finally:
             drop_pg_database(name)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = run(f"sqlite:///{tmp}/load.db", "sqlite", args.rate, args.duration)
+            url = f"sqlite:///{tmp}/load.db"
+            result = run(url, "sqlite", args.rate, args.warmup, args.duration)
     report(result)
 
 

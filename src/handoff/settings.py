@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     key_cache_seconds: float = Field(default=5.0, ge=0)
+    malloc_arenas: int = Field(default=2, ge=0)
+    sqlite_synchronous: Literal["normal", "full"] = "normal"
     ingest_rate_per_key: float = Field(default=200.0, ge=0)
     ingest_burst_per_key: float = Field(default=400.0, ge=1)
     ingest_rate_per_ip: float = Field(default=500.0, ge=0)

@@ -1,7 +1,14 @@
-"""Engines and sessions: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes."""
+"""Engines and sessions: SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE for writes.
+
+SQLite runs with synchronous=NORMAL unless HANDOFF_SQLITE_SYNCHRONOUS=full: in WAL mode a
+commit then survives the process crashing but not the machine losing power, where the last
+commits before the loss may be rolled back (the file stays consistent). FULL syncs the WAL
+at every commit (docs/deploy.md has the cost).
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Iterator
@@ -14,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from handoff import jsonfast
 
 SQLITE_BUSY_MS = 30_000
+SQLITE_SYNCHRONOUS = ("normal", "full")
 _IMMEDIATE = "handoff_immediate"
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
@@ -42,12 +50,22 @@ def make_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+def sqlite_synchronous() -> str:
+    """The SQLite sync level HANDOFF_SQLITE_SYNCHRONOUS asks for (normal or full)."""
+    level = os.environ.get("HANDOFF_SQLITE_SYNCHRONOUS", "normal").lower()
+    if level not in SQLITE_SYNCHRONOUS:
+        raise ValueError(
+            f"HANDOFF_SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}"
+        )
+    return level
+
+
 def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA synchronous = {sqlite_synchronous().upper()}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
