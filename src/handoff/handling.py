@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
@@ -27,6 +26,7 @@ from handoff.core.engine import evaluate
 from handoff.core.events import Event as CoreEvent
 from handoff.core.state import ConversationState, apply_event
 from handoff.db.conversations import (
+    Locked,
     add,
     decision_body,
     insert_decision,
@@ -207,7 +207,7 @@ def _in_flight(event_id: str) -> EventInFlight:
     return EventInFlight(f"event '{event_id}' is being handled right now: retry", field="event_id")
 
 
-def _replay(session: Session, conversation: Row, digest: str) -> Outcome:
+def _replay(session: Session, conversation: Locked, digest: str) -> Outcome:
     if conversation.stored_sha256 != digest:
         raise EventMismatch(
             "this event_id was already used with a different body", field="event_id"

@@ -1,19 +1,20 @@
 """Conversations, their events and decisions; nothing here commits.
 
-The per-event functions take the transaction's Connection and use Core statements:
-they run on every event, so they skip the ORM's unit of work.
+The per-event functions take the transaction's Connection and run Core statements (on
+SQLite straight on the driver: db/sql.py HotStatement): they run on every event, so they
+skip the ORM's unit of work.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from handoff.db.models import Conversation, Decision, Event, PolicyVersion
-from handoff.db.sql import insert_ignore
+from handoff.db.sql import HotStatement, insert_ignore
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
@@ -40,25 +41,51 @@ _LOCK = (
     .where(_c.id == bindparam("cid"))
     .with_for_update(of=CONVERSATIONS)
 )
-_UPDATE = update(CONVERSATIONS).where(_c.id == bindparam("cid"))
-_INSERT_EVENT = insert(EVENTS)
-_INSERT_DECISION = insert(DECISIONS)
+_LOCKED = HotStatement(_LOCK)
+_UPDATE = HotStatement(
+    update(CONVERSATIONS).where(_c.id == bindparam("cid")),
+    ("state", "event_count", "last_decision_id", "handoff_id", "updated_at", "segment",
+     "qualified"),
+)  # fmt: skip
+_INSERT_EVENT = HotStatement(
+    insert(EVENTS),
+    ("conversation_id", "seq", "event_id", "body_sha256", "body", "at", "received_at",
+     "decision_id"),
+)  # fmt: skip
+_INSERT_DECISION = HotStatement(
+    insert(DECISIONS),
+    ("conversation_id", "event_seq", "action", "mode", "policy_version", "body", "created_at",
+     "qualified", "segment", "roster"),
+)  # fmt: skip
 _DECISION_BODY = select(_d.body).where(_d.id == bindparam("did"))
+
+
+class Locked(NamedTuple):
+    """A conversation's row as the event handler reads it, locked."""
+
+    id: str
+    state: dict[str, Any]
+    handoff_id: int | None
+    segment: str | None
+    qualified: bool | None
+    live: int | None
+    stored_seq: int | None
+    stored_sha256: str | None
+    stored_decision_id: int | None
 
 
 def lock_conversation(
     conn: Connection, conversation_id: str, event_id: str | None, now: datetime
-) -> Row:
+) -> Locked:
     """The conversation, created if new and locked, in one statement.
 
-    Its columns: id, state, handoff_id, segment, qualified, live (the live policy version),
-    and stored_seq, stored_sha256, stored_decision_id of the stored event with the client id
-    `event_id` (None when there is none). On PostgreSQL a racing transaction that inserted
-    that event after this statement's snapshot makes our insert fail on the unique key: the
-    handler retries, and then finds it.
+    Its live field is the live policy version; the stored_* fields describe the stored event
+    with the client id `event_id` (None when there is none). On PostgreSQL a racing
+    transaction that inserted that event after this statement's snapshot makes our insert
+    fail on the unique key: the handler retries, and then finds it.
     """
     params = {"cid": conversation_id, "eid": event_id}
-    row = conn.execute(_LOCK, params).first()
+    row = _LOCKED.first(conn, params)
     if row is None:
         new = {
             "id": conversation_id,
@@ -68,23 +95,23 @@ def lock_conversation(
             "updated_at": now,
         }
         insert_ignore(conn, Conversation, new)
-        row = conn.execute(_LOCK, params).one()
-    return row
+        row = _LOCKED.first(conn, params)
+    return Locked(*row)
 
 
 def update_conversation(conn: Connection, conversation_id: str, values: dict[str, Any]) -> None:
-    """Write new values on the conversation's row (the same columns every time)."""
-    conn.execute(_UPDATE, {"cid": conversation_id, **values})
+    """Write the handler's columns (every one of _UPDATE's keys) on the conversation's row."""
+    _UPDATE.execute(conn, {"cid": conversation_id, **values})
 
 
 def insert_event(conn: Connection, values: dict[str, Any]) -> None:
-    """Store one event."""
-    conn.execute(_INSERT_EVENT, values)
+    """Store one event (every one of _INSERT_EVENT's keys)."""
+    _INSERT_EVENT.execute(conn, values)
 
 
 def insert_decision(conn: Connection, values: dict[str, Any]) -> int:
-    """Store one decision; its id."""
-    return conn.execute(_INSERT_DECISION, values).inserted_primary_key[0]
+    """Store one decision (every one of _INSERT_DECISION's keys); its id."""
+    return _INSERT_DECISION.inserted_id(conn, values)
 
 
 def decision_body(db: Session | Connection, decision_id: int) -> dict[str, Any]:
