@@ -13,8 +13,9 @@ signals (collect), segments (first) and routes (first), fed the facts and signal
 counts our engine ends up with. Both must name the same route, or the script fails.
 Goal: our median and p99 ≤ 1.0× zen's. An info row times our `evaluate` alone on the
 folded state, i.e. on what zen is fed (facts known, signals counted), still with our
-whole decision and trace (criteria, hours, rep, what to say), which zen's graph lacks. Exit status is 0 when the goal is missed
-(the table says MISS); non-zero only when the two sides disagree or crash.
+whole decision and trace (criteria, hours, rep, what to say), which zen's graph lacks.
+Exit status is 0 when the goal is missed (the table says MISS); non-zero only when the
+two sides disagree or crash.
 """
 
 from __future__ import annotations
