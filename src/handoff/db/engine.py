@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handoff import jsonfast
 
 SQLITE_BUSY_MS = 30_000
 SQLITE_SYNCHRONOUS = ("normal", "full")
+PING_IDLE_SECONDS = 5.0
 _IMMEDIATE = "handoff_immediate"
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
@@ -41,13 +44,38 @@ def make_engine(url: str, **kwargs) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            event.listen(engine, "checkin", _note_idle)
+            event.listen(engine, "checkout", _ping_if_idle)
+        return engine
     engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     _WRITERS[engine] = threading.Lock()
     return engine
+
+
+def _note_idle(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """Check a pooled connection idle for PING_IDLE_SECONDS or more before it is handed out.
+
+    A connection back from a request moments ago is alive (pinging it would cost every event
+    a round trip); one idle longer may have been closed by the server, a proxy or a restart,
+    and is replaced (SQLAlchemy retries the checkout on DisconnectionError).
+    """
+    since = record.info.get("idle_since")
+    if since is not None and time.monotonic() - since < PING_IDLE_SECONDS:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception as exc:
+        raise DisconnectionError(f"a pooled connection failed its ping: {exc}") from exc
 
 
 def sqlite_synchronous() -> str:
