@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from handoff import jsonfast, privacy
-from handoff.api.deps import Admin, LimitedIngest, Reader, Services, SessionDep
+from handoff.api.deps import BEARER, Admin, LimitedIngest, Reader, Services, SessionDep
 from handoff.api.errors import ApiError
 from handoff.api.ratelimit import RATE_LIMITED
 from handoff.api.views import handoff_summary, when
@@ -68,7 +68,7 @@ EVENTS_BODY = {
 
 @router.post(
     "/{conversation_id}/events",
-    openapi_extra=EVENTS_BODY,
+    openapi_extra={**EVENTS_BODY, **BEARER},
     responses=RATE_LIMITED,
 )
 async def post_events(
