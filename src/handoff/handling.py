@@ -30,9 +30,8 @@ from handoff.db.conversations import (
     add,
     decision_body,
     insert_decision,
-    insert_event,
     lock_conversation,
-    update_conversation,
+    store_event,
 )
 from handoff.db.engine import writing
 from handoff.db.handoffs import get_handoff
@@ -124,31 +123,27 @@ class Handler:
         apply_event(policy, state, event)
         segment, qualified = conversation.segment, conversation.qualified
         if conversation.handoff_id is None:
-            handoff, decision_id, body, columns = self._decide(
+            handoff, decision, body, columns = self._decide(
                 session, conversation_id, state, event, policy, now
             )
             segment, qualified = columns["segment"], columns["qualified"] or bool(qualified)
         else:
             agent = event.type == "message" and event.data["role"] == "agent"
             handoff = get_handoff(session, conversation.handoff_id, lock=agent)
-            decision_id, body = handoff.decision_id, decision_body(conn, handoff.decision_id)
+            decision, body = handoff.decision_id, decision_body(conn, handoff.decision_id)
             if agent:
                 record_response(handoff, now)
-        update_conversation(
+        store_event(
             conn,
             conversation_id,
             {
                 "state": state.to_dict(),
                 "event_count": state.events,
-                "last_decision_id": decision_id,
                 "handoff_id": handoff.id if handoff else None,
                 "updated_at": now,
                 "segment": segment,
                 "qualified": qualified,
             },
-        )
-        insert_event(
-            conn,
             {
                 "conversation_id": conversation_id,
                 "seq": seq,
@@ -157,8 +152,8 @@ class Handler:
                 "body": event.to_dict(),
                 "at": event.at,
                 "received_at": now,
-                "decision_id": decision_id,
             },
+            decision,
         )
         decided = conversation.handoff_id is None
         opened = decided and handoff is not None
@@ -172,7 +167,12 @@ class Handler:
         event: CoreEvent,
         policy: Policy,
         now: datetime,
-    ) -> tuple[Handoff | None, int, dict[str, Any], dict[str, Any]]:
+    ) -> tuple[Handoff | None, int | dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """Decide; (the handoff opened, the decision, its body, its columns).
+
+        The decision comes back as its row, stored with the event (db store_event), unless
+        opening a handoff or nurturing needs its id now: then stored here, and its id.
+        """
         seq = state.events - 1
         decision, roster = evaluate(policy, state, RosterState(), event.at, seq), None
         if decision.action == "handoff":
@@ -182,23 +182,23 @@ class Handler:
             decision = evaluate(policy, state, roster, event.at, seq)
         body = decision.to_dict()
         columns = decision_columns(decision, roster)
-        decision_id = insert_decision(
-            session.connection(),
-            {
-                "conversation_id": conversation_id,
-                "event_seq": seq,
-                "action": decision.action,
-                "mode": decision.mode,
-                "policy_version": policy.version,
-                "body": body,
-                "created_at": now,
-                **columns,
-            },
-        )
+        row = {
+            "conversation_id": conversation_id,
+            "event_seq": seq,
+            "action": decision.action,
+            "mode": decision.mode,
+            "policy_version": policy.version,
+            "body": body,
+            "created_at": now,
+            **columns,
+        }
+        if decision.action not in ("handoff", "nurture"):
+            return None, row, body, columns
+        decision_id = insert_decision(session.connection(), row)
         handoff = None
         if decision.action == "handoff":
             handoff = open_handoff(session, conversation_id, decision_id, decision, now)
-        elif decision.action == "nurture":
+        else:
             effects.nurtured(session, conversation_id, decision, now)
         return handoff, decision_id, body, columns
 

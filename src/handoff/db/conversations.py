@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from handoff.db.models import Conversation, Decision, Event, PolicyVersion
-from handoff.db.sql import HotStatement, insert_ignore
+from handoff.db.sql import HotStatement, insert_ignore, is_postgresql
 
 CONVERSATIONS = Conversation.__table__
 EVENTS = Event.__table__
@@ -42,21 +42,37 @@ _LOCK = (
     .with_for_update(of=CONVERSATIONS)
 )
 _LOCKED = HotStatement(_LOCK)
+_CONVERSATION_KEYS = ("state", "event_count", "handoff_id", "updated_at", "segment", "qualified")
+_EVENT_KEYS = ("conversation_id", "seq", "event_id", "body_sha256", "body", "at", "received_at")
+_DECISION_KEYS = ("conversation_id", "event_seq", "action", "mode", "policy_version", "body",
+                  "created_at", "qualified", "segment", "roster")  # fmt: skip
 _UPDATE = HotStatement(
     update(CONVERSATIONS).where(_c.id == bindparam("cid")),
-    ("state", "event_count", "last_decision_id", "handoff_id", "updated_at", "segment",
-     "qualified"),
-)  # fmt: skip
-_INSERT_EVENT = HotStatement(
-    insert(EVENTS),
-    ("conversation_id", "seq", "event_id", "body_sha256", "body", "at", "received_at",
-     "decision_id"),
-)  # fmt: skip
-_INSERT_DECISION = HotStatement(
-    insert(DECISIONS),
-    ("conversation_id", "event_seq", "action", "mode", "policy_version", "body", "created_at",
-     "qualified", "segment", "roster"),
-)  # fmt: skip
+    (*_CONVERSATION_KEYS, "last_decision_id"),
+)
+_INSERT_EVENT = HotStatement(insert(EVENTS), (*_EVENT_KEYS, "decision_id"))
+_INSERT_DECISION = HotStatement(insert(DECISIONS), _DECISION_KEYS)
+
+
+def _typed(table, prefix: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: bindparam(prefix + k, type_=table.c[k].type) for k in keys}
+
+
+def _all_at_once():
+    """PostgreSQL: a new decision, the conversation's update and the event in one statement."""
+    decided = insert(DECISIONS).values(_typed(DECISIONS, "d_", _DECISION_KEYS))
+    decided = decided.returning(_d.id).cte("decided")
+    new_id = select(decided.c.id).scalar_subquery()
+    conversation = _typed(CONVERSATIONS, "c_", _CONVERSATION_KEYS)
+    updated = update(CONVERSATIONS).where(_c.id == bindparam("cid"))
+    updated = updated.values({**conversation, "last_decision_id": new_id})
+    updated = updated.returning(_c.id).cte("updated")
+    event = select(*_typed(EVENTS, "e_", _EVENT_KEYS).values(), decided.c.id)
+    stored = insert(EVENTS).from_select([*_EVENT_KEYS, "decision_id"], event)
+    return stored.add_cte(decided, updated).returning(_e.decision_id)
+
+
+_ALL_AT_ONCE = _all_at_once()
 _DECISION_BODY = select(_d.body).where(_d.id == bindparam("did"))
 
 
@@ -99,19 +115,34 @@ def lock_conversation(
     return Locked(*row)
 
 
-def update_conversation(conn: Connection, conversation_id: str, values: dict[str, Any]) -> None:
-    """Write the handler's columns (every one of _UPDATE's keys) on the conversation's row."""
-    _UPDATE.execute(conn, {"cid": conversation_id, **values})
-
-
-def insert_event(conn: Connection, values: dict[str, Any]) -> None:
-    """Store one event (every one of _INSERT_EVENT's keys)."""
-    _INSERT_EVENT.execute(conn, values)
-
-
 def insert_decision(conn: Connection, values: dict[str, Any]) -> int:
-    """Store one decision (every one of _INSERT_DECISION's keys); its id."""
+    """Store one decision (every one of _DECISION_KEYS); its id."""
     return _INSERT_DECISION.inserted_id(conn, values)
+
+
+def store_event(
+    conn: Connection,
+    conversation_id: str,
+    conversation: dict[str, Any],
+    event: dict[str, Any],
+    decision: dict[str, Any] | int,
+) -> int:
+    """Write what handling one event leaves; the id of the decision the event points to.
+
+    `conversation` holds the conversation's new values (_CONVERSATION_KEYS), `event` the event
+    row (_EVENT_KEYS), and `decision` either a new decision to store (_DECISION_KEYS) or the
+    id of a stored one. On PostgreSQL a new decision, the update and the event go in one
+    statement: one round trip instead of three.
+    """
+    if isinstance(decision, dict) and is_postgresql(conn):
+        params = {"cid": conversation_id}
+        for prefix, values in (("d_", decision), ("c_", conversation), ("e_", event)):
+            params.update((prefix + k, v) for k, v in values.items())
+        return conn.execute(_ALL_AT_ONCE, params).scalar_one()
+    decision_id = decision if isinstance(decision, int) else insert_decision(conn, decision)
+    _UPDATE.execute(conn, {"cid": conversation_id, **conversation, "last_decision_id": decision_id})
+    _INSERT_EVENT.execute(conn, {**event, "decision_id": decision_id})
+    return decision_id
 
 
 def decision_body(db: Session | Connection, decision_id: int) -> dict[str, Any]:
