@@ -258,6 +258,7 @@ def record_response(handoff: Handoff, now: datetime) -> None:
     """Note the rep's first response (later ones change nothing)."""
     if handoff.first_response_at is None:
         handoff.first_response_at = now
+        handoff.response_seconds = (now - handoff.created_at).total_seconds()
         handoff.response_business_seconds = business_seconds(handoff, now)
         log(handoff, now, "first_response")
 

@@ -46,6 +46,7 @@ def accept(session: Session, handoff_id: int, now: datetime) -> Handoff:
         raise Conflict(f"handoff {handoff.id} is not offered to a rep yet: reassign it to one")
     handoff.status = "accepted"
     handoff.accepted_at = now
+    handoff.accept_seconds = (now - handoff.created_at).total_seconds()
     handoff.accept_business_seconds = business_seconds(handoff, now)
     log(handoff, now, "accepted", rep=handoff.rep)
     effects.accepted(handoff)
@@ -95,12 +96,11 @@ def reassign(
         why = f"routed again: {reason}"
     handoff.reassignments += 1
     log(handoff, now, "reassigned", rep=chosen, previous=previous, reason=reason)
+    handoff.accepted_at = handoff.accept_seconds = handoff.accept_business_seconds = None
     if chosen is None:
         handoff.rep = None
         handoff.status = "queued"
-        handoff.accepted_at = None
     else:
-        handoff.accepted_at = None
         offer(handoff, chosen, now, why)
     return handoff
 

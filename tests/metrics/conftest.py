@@ -110,7 +110,8 @@ def _handoff(session: Session, hid: int, cid: str, decision_id: int, segment: st
           "first_response_at": at + timedelta(seconds=resp) if resp is not None else None,
           "closed_at": at + timedelta(days=1) if status == "closed" else None,
           "segment": segment, "rule": rule, "after_hours": late,
-          "accept_business_seconds": acc_b, "response_business_seconds": resp_b}],
+          "accept_business_seconds": acc_b, "response_business_seconds": resp_b,
+          "accept_seconds": acc, "response_seconds": resp}],
     )  # fmt: skip
 
 

@@ -6,7 +6,6 @@ import importlib
 
 from sqlalchemy import select, text, update
 
-from handoff.db.metrics_sql import note_decision
 from handoff.db.models import Conversation, Decision
 from metrics.conftest import CONVERSATIONS
 from metrics.test_metrics import run
@@ -26,15 +25,6 @@ def test_backfill_gives_the_same_figures(week):
     expected = {cid: (segment, ever) for cid, (_, segment, ever, _) in CONVERSATIONS.items()}
     assert _columns(week) == expected
     assert run(week, group="segment") == before
-
-
-def test_a_decision_keeps_the_latest_segment_and_ever_qualified(week):
-    conn = week.connection()
-    note_decision(conn, "c9", {"segment": "smb", "qualified": False})
-    assert _columns(week)["c9"] == ("smb", False)
-    note_decision(conn, "c9", {"segment": "enterprise", "qualified": True})
-    note_decision(conn, "c9", {"segment": "smb", "qualified": False})
-    assert _columns(week)["c9"] == ("smb", True)
 
 
 def test_handling_writes_the_columns(api, engine):

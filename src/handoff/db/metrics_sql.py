@@ -1,40 +1,49 @@
-"""Dialect-aware SQL pieces of the metrics: day and week keys, durations, median and p90."""
+"""Dialect-aware SQL pieces of the metrics: day and week keys, durations, median and p90.
+
+Also what reads the roll-ups of migration 0007: a range split into whole UTC days and the
+rest (`Span`), and the duration histograms' buckets, from which each quantile's bucket and
+rank within it are found (`Quantiles`), then its value estimated or read exactly.
+"""
 
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import (
+    TIMESTAMP,
     ColumnElement,
-    Connection,
     Date,
     Float,
     Integer,
     Select,
     String,
+    and_,
     case,
     cast,
+    false,
     func,
     literal,
     literal_column,
+    or_,
     select,
-    update,
+    type_coerce,
 )
 from sqlalchemy.orm import Session
 
-from handoff.db.models import Conversation
+from handoff.db.models import HISTOGRAM_BUCKETS, Conversation
 
 QUANTILES = {"median": 0.5, "p90": 0.9}
 NO_KEY = literal_column("NULL")
 FEW_KEYS = 32
 _C = Conversation.__table__.c
-
-
-def note_decision(conn: Connection, conversation_id: str, columns: dict[str, Any]) -> None:
-    """Keep the conversation's latest segment and whether any decision of it ever qualified."""
-    qualified = True if columns["qualified"] else func.coalesce(_C.qualified, False)
-    values = {"segment": columns["segment"], "qualified": qualified}
-    conn.execute(update(Conversation).where(_C.id == conversation_id).values(values))
+# The buckets of migration 0007: under 1 s, then each RATIO times the last from 1 s up to TOP.
+TOP = 1e7
+RATIO = TOP ** (1 / (HISTOGRAM_BUCKETS - 2))
+BOUNDS = [-1e300] + [RATIO**i for i in range(HISTOGRAM_BUCKETS - 1)]
 
 
 def grouped(query: Select, key: ColumnElement | None) -> Select:
@@ -64,11 +73,16 @@ def week_key(column: ColumnElement, dialect: str) -> ColumnElement:
     return func.date(column, func.printf("-%d days", back))
 
 
-def seconds_between(start: ColumnElement, end: ColumnElement, dialect: str) -> ColumnElement:
-    """Seconds from start to end (NULL when either is)."""
+def day_of(column: ColumnElement, dialect: str) -> ColumnElement:
+    """A roll-up's day as the group key: a date on PostgreSQL, its stored text on SQLite."""
+    return column if dialect == "postgresql" else type_coerce(column, String())
+
+
+def week_of(column: ColumnElement, dialect: str) -> ColumnElement:
+    """The Monday starting a roll-up day's week."""
     if dialect == "postgresql":
-        return cast(func.extract("epoch", end - start), Float)
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
+        return cast(func.date_trunc("week", cast(column, TIMESTAMP())), Date)
+    return week_key(column, dialect)
 
 
 def percentiles(
@@ -155,3 +169,158 @@ def _interpolate(n: int, at: dict[int, float]) -> dict[str, float | None]:
         low = int(position)
         out[q] = at[low] + (position - low) * (at.get(low + 1, at[low]) - at[low])
     return out
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range [since, until): its whole UTC days [first, last), read from the roll-ups, and
+    the partial days at either end (`edges`), read from the rows."""
+
+    since: datetime
+    until: datetime
+    first: date | None
+    last: date | None
+
+    @property
+    def edges(self) -> list[tuple[datetime, datetime]]:
+        """The parts of the range outside its whole days."""
+        if self.first is None:
+            return [(self.since, self.until)] if self.since < self.until else []
+        starts = datetime.combine(self.first, time(), UTC), datetime.combine(self.last, time(), UTC)
+        return [(a, b) for a, b in ((self.since, starts[0]), (starts[1], self.until)) if a < b]
+
+    def in_edges(self, column: ColumnElement) -> ColumnElement:
+        """Rows whose time is in the edges."""
+        return or_(false(), *(and_(column >= a, column < b) for a, b in self.edges))
+
+    def in_days(self, day: ColumnElement) -> ColumnElement:
+        """Roll-up rows of the whole days."""
+        return and_(day >= self.first, day < self.last) if self.first else false()
+
+    def in_whole_days(self, column: ColumnElement) -> ColumnElement:
+        """Rows whose time is in the whole days."""
+        if not self.first:
+            return false()
+        first, last = (datetime.combine(d, time(), UTC) for d in (self.first, self.last))
+        return and_(column >= first, column < last)
+
+
+def span(since: datetime, until: datetime) -> Span:
+    """Split [since, until) into whole UTC days and edges (no whole day: all edges)."""
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    first = since.date() + timedelta(days=since.time() != time())
+    last = until.date()
+    if first >= last:
+        return Span(since, until, None, None)
+    return Span(since, until, first, last)
+
+
+def bound(bucket: int) -> ColumnElement:
+    """A bucket's lower bound as the SQL literal the triggers compare with."""
+    return literal_column(repr(BOUNDS[bucket]))
+
+
+def bucket_of(v: ColumnElement, lo: int = 0, hi: int = HISTOGRAM_BUCKETS) -> ColumnElement:
+    """The bucket of the FLOAT `v` among [lo, hi), found as the triggers do: a binary search
+    written as nested CASEs (v should be a plain column: it appears once per level)."""
+    if hi - lo == 1:
+        return literal_column(str(lo))
+    mid = (lo + hi) // 2
+    return case((v < bound(mid), bucket_of(v, lo, mid)), else_=bucket_of(v, mid, hi))
+
+
+def bucket_among(v: ColumnElement, buckets: list[int]) -> ColumnElement:
+    """The bucket of the FLOAT `v`, known to be in one of `buckets` (ascending)."""
+    whens = [(v < bound(b + 1), b) for b in buckets[:-1]]
+    return case(*whens, else_=buckets[-1]) if whens else literal(buckets[0])
+
+
+def bucket_index(seconds: float) -> int:
+    """The bucket holding a duration (as bucket_of, in Python)."""
+    return bisect.bisect_right(BOUNDS, seconds) - 1
+
+
+def estimate(bucket: int, offset: int, size: int) -> float:
+    """The value of the offset-th of `size` durations in a bucket, spread evenly on a log scale:
+    within RATIO - 1 (6.5%) of the true one from 1 s to TOP; 0 under 1 s; TOP above it."""
+    if bucket == 0:
+        return 0.0
+    if bucket == HISTOGRAM_BUCKETS - 1:
+        return BOUNDS[bucket]
+    return BOUNDS[bucket] * RATIO ** ((offset + 0.5) / size)
+
+
+def ranks(n: int) -> list[int]:
+    """The ranks (from 0) each quantile of n sorted values interpolates between."""
+    if not n:
+        return []
+    out = set()
+    for fraction in QUANTILES.values():
+        low = int((n - 1) * fraction)
+        out |= {low, min(low + 1, n - 1)}
+    return sorted(out)
+
+
+def quantiles(n: int, value_at: dict[int, float]) -> dict[str, Any]:
+    """Count, median and p90 from the values at the ranks `ranks(n)` asks for."""
+    return _summary(n, _interpolate(n, value_at) if n else {q: None for q in QUANTILES})
+
+
+class Quantiles:
+    """Each group's bucket counts of one timing, and where its quantiles' ranks fall."""
+
+    def __init__(self, counts: dict[Any, list[int]]) -> None:
+        self.counts = counts
+        self.sizes = {k: sum(c) for k, c in counts.items()}
+        self.at: dict[Any, dict[int, tuple[int, int]]] = {}  # key -> rank -> (bucket, offset)
+        for key, c in counts.items():
+            below = [0, *accumulate(c)][:-1]
+            self.at[key] = {r: self._locate(below, r) for r in ranks(self.sizes[key])}
+
+    @staticmethod
+    def _locate(below: list[int], rank: int) -> tuple[int, int]:
+        bucket = bisect.bisect_right(below, rank) - 1  # the last bucket starting at or before it
+        return bucket, rank - below[bucket]
+
+    def estimated(self) -> dict[Any, dict[str, Any]]:
+        """Each group's count, median and p90 estimated inside the buckets."""
+        return {
+            key: quantiles(self.sizes[key], {r: estimate(b, j, self.counts[key][b])
+                                             for r, (b, j) in at.items()})
+            for key, at in self.at.items()
+        }  # fmt: skip
+
+    def buckets(self) -> dict[Any, list[int]]:
+        """Per group, the buckets its quantiles fall in."""
+        return {key: sorted({b for b, _ in at.values()}) for key, at in self.at.items()}
+
+    def runs(self) -> list[tuple[int, int]]:
+        """The buckets any group's quantile falls in, as runs [first, last] of adjacent ones."""
+        out: list[list[int]] = []
+        for b in sorted({b for bs in self.buckets().values() for b in bs}):
+            if out and b == out[-1][1] + 1:
+                out[-1][1] = b
+            else:
+                out.append([b, b])
+        return [(a, b) for a, b in out]
+
+    def inside(self) -> int:
+        """How many durations fall in their group's quantiles' buckets."""
+        return sum(self.counts[k][b] for k, bs in self.buckets().items() for b in bs)
+
+    def wanted(self) -> dict[tuple[Any, int], int]:
+        """(key, rank among the group's durations in its quantiles' buckets) -> rank among all
+        of the group's durations."""
+        out = {}
+        for key, buckets in self.buckets().items():
+            sizes = [self.counts[key][b] for b in buckets]
+            before = dict(zip(buckets, accumulate([0, *sizes[:-1]]), strict=True))
+            for rank, (bucket, offset) in self.at[key].items():
+                out[key, before[bucket] + offset] = rank
+        return out
+
+
+def in_bucket_run(v: ColumnElement, first: int, last: int) -> ColumnElement:
+    """Whether the FLOAT `v` falls in buckets first to last."""
+    above = v >= bound(first)
+    return above if last + 1 == HISTOGRAM_BUCKETS else and_(above, v < bound(last + 1))

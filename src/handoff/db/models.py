@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -171,6 +175,8 @@ class Handoff(Base):
     after_hours: Mapped[bool | None] = mapped_column(Boolean)
     accept_business_seconds: Mapped[int | None] = mapped_column(Integer)
     response_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    accept_seconds: Mapped[float | None] = mapped_column(Float)
+    response_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 Index("ix_handoffs_rep_status", Handoff.rep, Handoff.status)
@@ -179,8 +185,14 @@ Index(
     "ix_handoffs_metrics",
     *(Handoff.__table__.c[name] for name in (
         "created_at", "status", "outcome", "reassignments", "after_hours",
-        "accept_business_seconds", "response_business_seconds", "accepted_at",
-        "first_response_at", "segment", "rule", "route", "team", "rep",
+        "accept_business_seconds", "response_business_seconds", "accept_seconds",
+        "response_seconds", "accepted_at", "segment", "rule", "route", "team", "rep",
+    )),
+)  # fmt: skip
+Index(
+    "ix_handoffs_sla",
+    *(Handoff.__table__.c[name] for name in (
+        "accept_business_seconds", "created_at", "segment", "route", "team", "rep",
     )),
 )  # fmt: skip
 
@@ -208,3 +220,68 @@ class TeamCursor(Base):
     __tablename__ = "team_cursors"
     team: Mapped[str] = mapped_column(String(100), primary_key=True)
     last_rep: Mapped[str | None] = mapped_column(String(100))
+
+
+# Roll-ups of the metrics (docs/metrics.md), kept by triggers of migration 0007 in the writing
+# transaction: one row per UTC day (and dimensions), "" standing for "none" in the keys.
+HISTOGRAM_BUCKETS = 256
+Count = Integer()
+
+
+class MetricHandoffDay(Base):
+    """Handoff counts per creation day and (segment, route, team, rep, priority, rule, mode)."""
+
+    __tablename__ = "metric_handoff_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    segment: Mapped[str] = mapped_column(String(100), primary_key=True)
+    route: Mapped[str] = mapped_column(String(100), primary_key=True)
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rep: Mapped[str] = mapped_column(String(100), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(100), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(32), primary_key=True)
+    handoffs: Mapped[int] = mapped_column(Count)
+    closed: Mapped[int] = mapped_column(Count)
+    route_ok: Mapped[int] = mapped_column(Count)
+    qualified_ok: Mapped[int] = mapped_column(Count)
+    won: Mapped[int] = mapped_column(Count)
+    sla_due: Mapped[int] = mapped_column(Count)
+    after_hours: Mapped[int] = mapped_column(Count)
+    hours_known: Mapped[int] = mapped_column(Count)
+
+
+class MetricConversationDay(Base):
+    """Conversation counts per creation day and latest segment."""
+
+    __tablename__ = "metric_conversation_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    segment: Mapped[str] = mapped_column(String(100), primary_key=True)
+    conversations: Mapped[int] = mapped_column(Count)
+    qualified: Mapped[int] = mapped_column(Count)
+    handed_off: Mapped[int] = mapped_column(Count)
+
+
+class MetricDeliveryDay(Base):
+    """Settled deliveries (delivered or parked) per day their last attempt was due."""
+
+    __tablename__ = "metric_delivery_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    settled: Mapped[int] = mapped_column(Count)
+    delivered: Mapped[int] = mapped_column(Count)
+
+
+# Per creation day, per dimension value (dim "" is every handoff; else segment, route, team or
+# rep), per timing: how many durations (n) and how many fell in each bucket (b0 ... b255).
+metric_timing_days = Table(
+    "metric_timing_days",
+    Base.metadata,
+    Column("dim", String(16), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("value", String(100), primary_key=True),
+    Column("measure", String(32), primary_key=True),
+    Column("n", Count, nullable=False),
+    *(Column(f"b{i}", Count, nullable=False) for i in range(HISTOGRAM_BUCKETS)),
+    sqlite_with_rowid=False,
+)
