@@ -450,11 +450,13 @@ def _keyed(key: ColumnElement | None, columns: dict[str, ColumnElement]) -> Sele
 
 
 def _added(session: Session, parts: list[Select], names, grouped_: bool) -> dict[Any, dict]:
-    """Sum each named column of the parts per key `k` (one part: its rows as they are)."""
+    """Sum each named column of the parts per key `k` (with a group: keys whose first sum is
+    not 0)."""
     if not parts:
         return {}
     u = union_all(*parts).subquery("u")
     key = u.c.k if grouped_ else key_column(None)
     query = select(key, *(func.sum(u.c[n]).label(n) for n in names))
-    query = query.group_by(u.c.k) if grouped_ else query
+    if grouped_:  # a roll-up row whose rows all moved away is no group
+        query = query.group_by(u.c.k).having(func.sum(u.c[next(iter(names))]) != 0)
     return {r.k: {n: int(r._mapping[n] or 0) for n in names} for r in session.execute(query)}

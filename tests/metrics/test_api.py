@@ -45,3 +45,24 @@ def test_metrics_scope_and_validation(api):
     assert api.get("/v1/metrics", params=since_after, as_="read").status_code == 422
     filtered = api.get("/v1/metrics", params={"team": "sales"}, as_="read").json()
     assert filtered["filters"] == {"team": "sales"} and "handoff_rate" not in filtered["totals"]
+
+
+def test_accept_response_and_reassign_keep_the_seconds(api, engine):
+    handoff = api.event("m-2", HUMAN).json()["handoff"]
+    path = f"/v1/handoffs/{handoff['id']}"
+    api.post(f"{path}/accept")
+    api.post(f"{path}/responded")
+    with Session(engine) as session:
+        row = session.get(Handoff, handoff["id"])
+        assert row.accept_seconds == (row.accepted_at - row.created_at).total_seconds()
+        assert row.response_seconds == (row.first_response_at - row.created_at).total_seconds()
+    accepted = api.get("/v1/metrics", as_="read").json()["totals"]["time_to_accept"]
+    assert accepted["count"] == 1
+    api.post(f"{path}/reassign", json={"reason": "on holiday"})
+    with Session(engine) as session:
+        row = session.get(Handoff, handoff["id"])
+        assert (row.accepted_at, row.accept_seconds, row.accept_business_seconds) == (None,) * 3
+        assert row.response_seconds is not None
+    totals = api.get("/v1/metrics", as_="read").json()["totals"]
+    assert totals["time_to_accept"]["count"] == totals["time_to_accept_business"]["count"] == 0
+    assert totals["time_to_first_response"]["count"] == 1
