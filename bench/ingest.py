@@ -2,9 +2,12 @@
 
 Starts each server with uvicorn (one worker), posts events over keep-alive HTTP from client
 threads, and prints events/s, p50/p99, the ratio to the bare endpoint that validates the same
-body, and the time of the 1st vs the 200th event of one conversation.
+body, and the time of the 1st vs the 200th event of one conversation. The servers run side
+by side: bare and SQLite are loaded in turn, --rounds times, then PostgreSQL --rounds times
+(events/s is the median of a server's rounds), so a change in the machine's background load
+touches the bare floor and SQLite alike.
 
-    .venv/bin/python bench/ingest.py [--events 3000] [--clients 8]
+    .venv/bin/python bench/ingest.py [--events 3000] [--clients 8] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -200,21 +203,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))] * 1000
 
 
-def measure(name: str, args: list[str], env: dict, port: int, token: str, opts) -> dict:
-    """Warm up, then measure one server."""
+def serve(name: str, args: list[str], env: dict, port: int, token: str, opts) -> dict:
+    """Start one server and warm it up: its process, port and token."""
     proc = start(args, env, port)
-    try:
-        load(port, token, opts.clients * 25, opts.clients, f"warm-{name}")
-        rate, latencies = load(port, token, opts.events, opts.clients, name)
-        long = long_conversation(port, token, name) if name != "bare" else None
-    finally:
-        proc.terminate()
-        proc.wait()
+    load(port, token, opts.clients * 25, opts.clients, f"warm-{name}")
+    return {"proc": proc, "port": port, "token": token}
+
+
+def measure(servers: dict[str, dict], opts) -> dict[str, dict]:
+    """Load the servers in turn, --rounds times, then time long conversations."""
+    rates: dict[str, list[float]] = {name: [] for name in servers}
+    latencies: dict[str, list[float]] = {name: [] for name in servers}
+    per_round = opts.events // opts.rounds
+    # bare and SQLite alternate; PostgreSQL comes after, as its server keeps working (WAL
+    # writer, autovacuum) for a while after a load and would slow whatever ran next
+    for group in (("bare", "sqlite"), ("postgresql",)):
+        for round_ in range(opts.rounds):
+            for name in group:
+                s = servers[name]
+                rate, took = load(s["port"], s["token"], per_round, opts.clients, f"{name}{round_}")
+                rates[name].append(rate)
+                latencies[name] += took
     return {
-        "rate": rate,
-        "p50": percentile(latencies, 50),
-        "p99": percentile(latencies, 99),
-        "long": long,
+        name: {
+            "rate": statistics.median(rates[name]),
+            "rates": rates[name],
+            "p50": percentile(latencies[name], 50),
+            "p99": percentile(latencies[name], 99),
+            "long": long_conversation(s["port"], s["token"], name) if name != "bare" else None,
+        }
+        for name, s in servers.items()
     }
 
 
@@ -223,6 +241,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.serve_bare:
@@ -238,26 +257,33 @@ def main() -> None:
         "--no-access-log",
         "--port",
     ]
-    results = {"bare": measure("bare", [__file__, "--serve-bare", "8801"], {}, 8801, "-", opts)}
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        token = prepare(url)
-        env = {"HANDOFF_DATABASE_URL": url, **NO_RATE_LIMIT}
-        results["sqlite"] = measure("sqlite", [*uvicorn, "8802"], env, 8802, token, opts)
+    servers: dict[str, dict] = {}
     name = f"handoff_bench_{secrets.token_hex(4)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        token = prepare(url)
-        env = {"HANDOFF_DATABASE_URL": url, **NO_RATE_LIMIT}
-        results["postgresql"] = measure("postgresql", [*uvicorn, "8803"], env, 8803, token, opts)
+        with tempfile.TemporaryDirectory() as tmp:
+            bare_args = [__file__, "--serve-bare", "8801"]
+            servers["bare"] = serve("bare", bare_args, {}, 8801, "-", opts)
+            for label, url, port in (
+                ("sqlite", f"sqlite:///{tmp}/bench.db", 8802),
+                ("postgresql", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", 8803),
+            ):
+                env = {"HANDOFF_DATABASE_URL": url, **NO_RATE_LIMIT}
+                token = prepare(url)
+                servers[label] = serve(label, [*uvicorn, str(port)], env, port, token, opts)
+            results = measure(servers, opts)
     finally:
+        for s in servers.values():
+            s["proc"].terminate()
+            s["proc"].wait()
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     floor = results["bare"]["rate"]
     print(
-        f"ingest: {opts.events} events, {opts.clients} clients, keep-alive HTTP, one uvicorn worker"
+        f"ingest: {opts.events} events, {opts.clients} clients, keep-alive HTTP, one uvicorn"
+        f" worker; bare and sqlite in turn, then postgresql, {opts.rounds} rounds each"
+        " (events/s: the median)"
     )
     print(
         f"{'server':<12}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}"
@@ -271,6 +297,8 @@ def main() -> None:
             first, last = r["long"]
             line += f"{first * 1000:>9.2f}{last * 1000:>10.2f}{last / first:>11.2f}"
         print(line)
+    rounds = (f"{n} {'/'.join(f'{x:.0f}' for x in r['rates'])}" for n, r in results.items())
+    print("events/s by round: " + "; ".join(rounds))
     share = results["sqlite"]["rate"] / floor
     print(f"goal: sqlite >= {SHARE_GOAL:.0%} of bare: {share:.0%} {_verdict(share >= SHARE_GOAL)}")
     for name in ("sqlite", "postgresql"):

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, object_session
 
 from handoff.core.decision import Decision as CoreDecision
 from handoff.core.schedule import Schedule
+from handoff.db.engine import on_engine
 from handoff.db.models import Handoff
 from handoff.db.outbox_models import Timer
+from handoff.db.policies import live_version
 from handoff.db.sql import insert_ignore
 from handoff.outbox import add_effect
 from handoff.policy_store import BOOK
@@ -93,7 +95,8 @@ def offered(session: Session, handoff: Handoff, rep: str, now: datetime) -> None
     key = f"h{handoff.id}:r{handoff.reassignments}:{rep}"
     _notify(session, handoff, f"{key}:notify", {"role": "rep", "id": rep}, now)
     cancel_timers(session, handoff.id, ("sla",), "offered again")
-    policy = BOOK.live(session)
+    with on_engine(session) as keyed:
+        policy = BOOK.version(keyed, live_version(session))
     seconds = policy.model.sla.accept_within
     due = business_due(policy.schedule_for(handoff.team) if handoff.team else None, now, seconds)
     _handoff_timer(session, handoff, "sla", f"{key}:sla", due, now, data={"rep": rep})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
@@ -33,7 +34,7 @@ from handoff.db.conversations import (
     lock_conversation,
     store_event,
 )
-from handoff.db.engine import writing
+from handoff.db.engine import on_engine, writing_connection
 from handoff.db.handoffs import get_handoff
 from handoff.db.models import Handoff
 from handoff.db.roster import lock_team, roster_state
@@ -89,6 +90,33 @@ class InFlight:
                 self._held.discard(key)
 
 
+class _Work:
+    """One event's transaction: its connection, and an ORM session joined to it on demand."""
+
+    def __init__(self, conn: Connection, sessions: sessionmaker[Session]) -> None:
+        self.conn = conn
+        self._sessions = sessions
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The session joined to the connection (made on first use)."""
+        if self._session is None:
+            self._session = self._sessions(bind=self.conn)
+        return self._session
+
+    def __enter__(self) -> _Work:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        if self._session is not None:
+            try:
+                if kind is None:
+                    self._session.flush()
+            finally:
+                self._session.close()
+
+
 class Handler:
     """Handles events for conversations against the live policy."""
 
@@ -96,40 +124,56 @@ class Handler:
         self.sessions = sessions
         self.book = book
         self.inflight = InFlight()
+        self._policies: dict[int, Policy] = {}
 
     def handle(self, conversation_id: str, raw: dict, event: CoreEvent, now: datetime) -> Outcome:
-        """Handle a parsed event (`raw` as received) in one transaction; retried once on a race."""
+        """Handle a parsed event (`raw` as received) in one transaction; retried once on a race.
+
+        The transaction is a Core connection's; the ORM work of a handoff, a nurture or a
+        replay runs in a session joined to it (made when first needed, flushed before the
+        commit).
+        """
         with self.inflight.claim(conversation_id, event.event_id):
             for attempt in range(2):
                 try:
-                    with self.sessions() as session, writing(session):
-                        return self._handle(session, conversation_id, raw, event, now)
+                    with (
+                        writing_connection(self.sessions.kw["bind"]) as conn,
+                        _Work(conn, self.sessions) as work,
+                    ):
+                        return self._handle(work, conversation_id, raw, event, now)
                 except IntegrityError:
                     if attempt:
                         raise
         raise AssertionError("unreachable")
 
+    def _policy(self, work: _Work, version: int | None) -> Policy:
+        policy = self._policies.get(version)
+        if policy is None:
+            with on_engine(work.session) as keyed:
+                policy = self._policies[version] = self.book.version(keyed, version)
+        return policy
+
     def _handle(
-        self, session: Session, conversation_id: str, raw: dict, event: CoreEvent, now: datetime
+        self, work: _Work, conversation_id: str, raw: dict, event: CoreEvent, now: datetime
     ) -> Outcome:
-        conn = session.connection()
+        conn = work.conn
         conversation = lock_conversation(conn, conversation_id, event.event_id, now)
-        policy = self.book.version(session, conversation.live)
+        policy = self._policy(work, conversation.live)
         digest = body_sha256(raw)
         if conversation.stored_seq is not None:
-            return _replay(session, conversation, digest)
+            return _replay(work.session, conversation, digest)
         state = ConversationState.from_dict(conversation.state)
         seq = state.events
         apply_event(policy, state, event)
         segment, qualified = conversation.segment, conversation.qualified
         if conversation.handoff_id is None:
             handoff, decision, body, columns = self._decide(
-                session, conversation_id, state, event, policy, now
+                work, conversation_id, state, event, policy, now
             )
             segment, qualified = columns["segment"], columns["qualified"] or bool(qualified)
         else:
             agent = event.type == "message" and event.data["role"] == "agent"
-            handoff = get_handoff(session, conversation.handoff_id, lock=agent)
+            handoff = get_handoff(work.session, conversation.handoff_id, lock=agent)
             decision, body = handoff.decision_id, decision_body(conn, handoff.decision_id)
             if agent:
                 record_response(handoff, now)
@@ -161,7 +205,7 @@ class Handler:
 
     def _decide(
         self,
-        session: Session,
+        work: _Work,
         conversation_id: str,
         state: ConversationState,
         event: CoreEvent,
@@ -177,8 +221,8 @@ class Handler:
         decision, roster = evaluate(policy, state, RosterState(), event.at, seq), None
         if decision.action == "handoff":
             if decision.assignment:
-                lock_team(session, decision.assignment["team"])
-            roster = roster_state(session)
+                lock_team(work.session, decision.assignment["team"])
+            roster = roster_state(work.session)
             decision = evaluate(policy, state, roster, event.at, seq)
         body = decision.to_dict()
         columns = decision_columns(decision, roster)
@@ -194,12 +238,12 @@ class Handler:
         }
         if decision.action not in ("handoff", "nurture"):
             return None, row, body, columns
-        decision_id = insert_decision(session.connection(), row)
+        decision_id = insert_decision(work.conn, row)
         handoff = None
         if decision.action == "handoff":
-            handoff = open_handoff(session, conversation_id, decision_id, decision, now)
+            handoff = open_handoff(work.session, conversation_id, decision_id, decision, now)
         else:
-            effects.nurtured(session, conversation_id, decision, now)
+            effects.nurtured(work.session, conversation_id, decision, now)
         return handoff, decision_id, body, columns
 
 

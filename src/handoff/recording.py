@@ -17,6 +17,7 @@ from sqlalchemy.orm import object_session
 from handoff.core.assignment import RosterState
 from handoff.core.decision import Decision as CoreDecision
 from handoff.core.policy import Rep
+from handoff.db.engine import on_engine
 from handoff.db.models import Decision, Handoff
 from handoff.policy_store import BOOK
 
@@ -80,7 +81,8 @@ def business_seconds(handoff: Handoff, end: datetime) -> int:
         select(Decision.policy_version, Decision.body).where(Decision.id == handoff.decision_id)
     ).one()
     team = (body.get("route") or {}).get("team")
-    schedule = BOOK.version(session, version).schedule_for(team) if team else None
+    with on_engine(session) as keyed:
+        schedule = BOOK.version(keyed, version).schedule_for(team) if team else None
     if schedule is None:
         return max(int((end - handoff.created_at).total_seconds()), 0)
     return schedule.open_seconds(handoff.created_at, end)

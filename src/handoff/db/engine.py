@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -106,6 +106,31 @@ def _sqlite_begin(connection) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing_connection(engine: Engine) -> Iterator[Connection]:
+    """One write transaction on a Core connection, committed at the end (as writing())."""
+    with _WRITERS.get(engine) or nullcontext(), engine.connect() as conn:
+        conn.execution_options(**{_IMMEDIATE: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def on_engine(session: Session) -> Iterator[Session]:
+    """`session`, or a session on the engine of the connection it is joined to.
+
+    For the policy book, which keys its cache by the store's URL (a session joined to the
+    event handler's connection has none) and reads a version it lacks in a session of its
+    own choosing: a published version is committed, so another connection reads it too.
+    """
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        yield session
+        return
+    with Session(bind.engine) as other:
+        yield other
 
 
 @contextmanager
