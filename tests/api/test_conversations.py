@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
 from handoff.handling import InFlight
+
+from .conftest import Api
 
 PRICING = {"type": "page_view", "url": "/pricing"}
 HUMAN = {"type": "message", "role": "visitor", "text": "Can I talk to a human please?"}
@@ -114,3 +118,12 @@ def test_the_state_is_kept_so_an_event_does_not_reread_the_conversation(api, eng
     conversation = api.get("/v1/conversations/long", as_="read").json()
     blog = next(s for s in conversation["decision"]["intent"]["signals"] if s["id"] == "blog_read")
     assert blog["count"] == 30
+
+
+def test_an_app_started_again_still_ingests(api):
+    app = api.client.app
+    assert api.event("again", {"type": "page_view", "url": "/a"}).status_code == 200
+    for path in ("/b", "/c"):
+        with TestClient(app) as client:
+            again = Api(client, api.tokens)
+            assert again.event("again", {"type": "page_view", "url": path}).status_code == 200

@@ -64,9 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
-        if ingest_thread is not None:
-            ingest_thread.shutdown()
+        yield  # the ingest thread stays for the app's next start; idle, it ends with the app
         engine.dispose()
 
     app = FastAPI(title="handoff", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
