@@ -18,7 +18,9 @@ def handoff(api) -> dict:
 
 
 def test_the_packet_carries_everything_the_rep_needs(api, handoff):
-    api.event("h-1", {"type": "identify", "email": "dana@example.com", "name": "Dana", "event_id": "i"})
+    api.event(
+        "h-1", {"type": "identify", "email": "dana@example.com", "name": "Dana", "event_id": "i"}
+    )
     packet = api.get(f"/v1/handoffs/{handoff['id']}", as_="read").json()
     assert packet["contact"]["email"] == "dana@example.com"
     assert packet["transcript"] == [

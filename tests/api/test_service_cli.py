@@ -29,7 +29,9 @@ def test_upgrade_then_keys(empty_store_url):
     assert token.startswith("hk_") and len(token) > 40
     listed = run(empty_store_url, "keys", "list")
     assert "bot\tingest\thk_" in listed.stdout and token not in listed.stdout
-    assert run(empty_store_url, "keys", "create", "--name", "bot", "--scope", "ingest").exit_code == 1
+    assert (
+        run(empty_store_url, "keys", "create", "--name", "bot", "--scope", "ingest").exit_code == 1
+    )
     assert run(empty_store_url, "keys", "create", "--name", "x", "--scope", "root").exit_code == 1
     assert run(empty_store_url, "keys", "revoke", "bot").exit_code == 0
     assert "revoked" in run(empty_store_url, "keys", "list").stdout

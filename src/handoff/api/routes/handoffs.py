@@ -64,9 +64,7 @@ def list_all(
 
 
 @router.get("/{handoff_id}")
-def packet(
-    handoff_id: RowId, who: Reader, session: SessionDep, services: ServicesDep
-) -> dict:
+def packet(handoff_id: RowId, who: Reader, session: SessionDep, services: ServicesDep) -> dict:
     """The packet (the lead record the CRMs get), with the handoff's state, decision and log."""
     lead = build_packet(session, handoff_id, services.settings.public_url)
     handoff = get_handoff(session, handoff_id)
