@@ -76,7 +76,7 @@ VALUES = {"time_to_accept": H.accept_seconds, "time_to_accept_business": H.accep
           "time_to_first_response": H.response_seconds,
           "time_to_first_response_business": H.response_business_seconds}  # fmt: skip
 EXACT_LIMIT = 100_000  # percentiles are exact up to this many durations of each timing ...
-RANK_LIMIT = 40_000  # ... if at most this many (all timings) fall in their quantiles' buckets
+PICK_LIMIT = 40_000  # ... if at most this many (all timings) are in buckets a quantile is in
 C = Conversation.__table__.c
 DL = DeliveryRow.__table__.c
 RH = MetricHandoffDay.__table__.c
@@ -298,8 +298,7 @@ class Scope:
             return percentiles(session, self.dialect, key, VALUES, self.handoff_where())
         found = {name: Quantiles(c) for name, c in self.bucket_counts(session, group, dim).items()}
         scanned = max(sum(q.sizes.values()) for q in found.values())
-        ranked = sum(q.inside() for q in found.values())
-        if scanned <= EXACT_LIMIT and ranked <= RANK_LIMIT:
+        if scanned <= EXACT_LIMIT and sum(q.picked() for q in found.values()) <= PICK_LIMIT:
             return self.exact(session, group, found)
         return {name: q.estimated() for name, q in found.items()}
 

@@ -257,7 +257,7 @@ def test_quantiles_find_buckets_and_ranks():
     counts[3], counts[7], counts[8] = 2, 5, 3  # 10 durations: ranks 0-1, 2-6, 7-9
     q = metrics_sql.Quantiles({"k": counts})
     assert q.at["k"] == {4: (7, 2), 5: (7, 3), 8: (8, 1), 9: (8, 2)}
-    assert q.buckets() == {"k": [7, 8]} and q.runs() == [(7, 8)] and q.inside() == 8
+    assert q.buckets() == {"k": [7, 8]} and q.runs() == [(7, 8)] and q.picked() == 8
     assert q.wanted() == {("k", 2): 4, ("k", 3): 5, ("k", 6): 8, ("k", 7): 9}
     (estimated,) = q.estimated().values()
     assert estimated["count"] == 10

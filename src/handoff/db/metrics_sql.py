@@ -1,4 +1,4 @@
-"""Dialect-aware SQL pieces of the metrics: day and week keys, durations, median and p90.
+"""Dialect-aware SQL pieces of the metrics: day and week keys, median and p90.
 
 Also what reads the roll-ups of migration 0007: a range split into whole UTC days and the
 rest (`Span`), and the duration histograms' buckets, from which each quantile's bucket and
@@ -34,12 +34,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from handoff.db.models import HISTOGRAM_BUCKETS, Conversation
+from handoff.db.models import HISTOGRAM_BUCKETS
 
 QUANTILES = {"median": 0.5, "p90": 0.9}
 NO_KEY = literal_column("NULL")
 FEW_KEYS = 32
-_C = Conversation.__table__.c
 # The buckets of migration 0007: under 1 s, then each RATIO times the last from 1 s up to TOP.
 TOP = 1e7
 RATIO = TOP ** (1 / (HISTOGRAM_BUCKETS - 2))
@@ -230,9 +229,12 @@ def bucket_of(v: ColumnElement, lo: int = 0, hi: int = HISTOGRAM_BUCKETS) -> Col
 
 
 def bucket_among(v: ColumnElement, buckets: list[int]) -> ColumnElement:
-    """The bucket of the FLOAT `v`, known to be in one of `buckets` (ascending)."""
-    whens = [(v < bound(b + 1), b) for b in buckets[:-1]]
-    return case(*whens, else_=buckets[-1]) if whens else literal(buckets[0])
+    """The bucket of the FLOAT `v`, known to be one of `buckets` (ascending): a binary search."""
+    if len(buckets) == 1:
+        return literal(buckets[0])
+    mid = len(buckets) // 2
+    below, above = bucket_among(v, buckets[:mid]), bucket_among(v, buckets[mid:])
+    return case((v < bound(buckets[mid]), below), else_=above)
 
 
 def bucket_index(seconds: float) -> int:
@@ -304,9 +306,10 @@ class Quantiles:
                 out.append([b, b])
         return [(a, b) for a, b in out]
 
-    def inside(self) -> int:
-        """How many durations fall in their group's quantiles' buckets."""
-        return sum(self.counts[k][b] for k, bs in self.buckets().items() for b in bs)
+    def picked(self) -> int:
+        """How many durations (of every group) fall in the runs: those an exact read ranks."""
+        runs = self.runs()
+        return sum(sum(c[a : b + 1]) for c in self.counts.values() for a, b in runs)
 
     def wanted(self) -> dict[tuple[Any, int], int]:
         """(key, rank among the group's durations in its quantiles' buckets) -> rank among all

@@ -112,7 +112,7 @@ def _flag(condition: str) -> str:
 def upsert(table: str, keys, aggregates: dict[str, str], source: str, guard: bool) -> str:
     """Add the grouped deltas of `source` (aliased d) to `table`; `guard`: existing rows only.
 
-    Rows are written in key order, so two transactions never lock them in opposite orders.
+    The rows are written in key order: two such statements never lock them in opposite orders.
     """
     positions = ", ".join(str(i) for i in range(1, len(keys) + 1))
     names = [name for name, _ in keys]
