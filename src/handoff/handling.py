@@ -126,18 +126,21 @@ class Handler:
         self.inflight = InFlight()
         self._policies: dict[int, Policy] = {}
 
-    def handle(self, conversation_id: str, raw: dict, event: CoreEvent, now: datetime) -> Outcome:
+    def handle(
+        self, conversation_id: str, raw: dict, event: CoreEvent, now: datetime, wait: bool = True
+    ) -> Outcome:
         """Handle a parsed event (`raw` as received) in one transaction; retried once on a race.
 
         The transaction is a Core connection's; the ORM work of a handoff, a nurture or a
         replay runs in a session joined to it (made when first needed, flushed before the
-        commit).
+        commit). With `wait` false, a SQLite store whose writer is taken raises Busy before
+        anything is done.
         """
         with self.inflight.claim(conversation_id, event.event_id):
             for attempt in range(2):
                 try:
                     with (
-                        writing_connection(self.sessions.kw["bind"]) as conn,
+                        writing_connection(self.sessions.kw["bind"], wait) as conn,
                         _Work(conn, self.sessions) as work,
                     ):
                         return self._handle(work, conversation_id, raw, event, now)

@@ -50,3 +50,26 @@ def test_a_connection_back_moments_ago_is_not_pinged(pg_url):
     backend(engine)
     assert len(pings) == 1  # the hook ran, and returned without a query (idle < 5 s)
     engine.dispose()
+
+
+def test_a_sqlite_writer_that_may_not_wait_is_told_busy(tmp_path):
+    engine = engines.make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    with engines.writing_connection(engine, wait=False) as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))  # free: no wait needed
+    with (
+        engines.writing_connection(engine),  # this process's writer holds the lock
+        pytest.raises(engines.Busy),
+        engines.writing_connection(engine, wait=False),
+    ):
+        pass
+    other = engines.make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    with other.begin() as conn:  # another connection (as another process) is writing
+        conn.execute(text("INSERT INTO t VALUES (2)"))
+        with pytest.raises(engines.Busy), engines.writing_connection(engine, wait=False):
+            pass
+    with engines.writing_connection(engine, wait=False) as conn:  # and after, free again
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 2
+    other.dispose()
+    engine.dispose()

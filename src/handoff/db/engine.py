@@ -9,6 +9,7 @@ at every commit (docs/deploy.md has the cost).
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 import weakref
@@ -26,6 +27,7 @@ SQLITE_BUSY_MS = 30_000
 SQLITE_SYNCHRONOUS = ("normal", "full")
 PING_IDLE_SECONDS = 5.0
 _IMMEDIATE = "handoff_immediate"
+_NOWAIT = "handoff_nowait"
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -99,8 +101,18 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    immediate = connection.get_execution_options().get(_IMMEDIATE)
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    driver = connection.connection.driver_connection
+    if not options.get(_NOWAIT):
+        driver.execute("BEGIN IMMEDIATE" if options.get(_IMMEDIATE) else "BEGIN")
+        return
+    driver.execute("PRAGMA busy_timeout = 0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise Busy("another connection is writing") from exc
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -108,13 +120,35 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+class Busy(Exception):
+    """The SQLite store's writer (or every pooled connection) is taken: writing would wait."""
+
+
 @contextmanager
-def writing_connection(engine: Engine) -> Iterator[Connection]:
-    """One write transaction on a Core connection, committed at the end (as writing())."""
-    with _WRITERS.get(engine) or nullcontext(), engine.connect() as conn:
-        conn.execution_options(**{_IMMEDIATE: True})
-        with conn.begin():
-            yield conn
+def writing_connection(engine: Engine, wait: bool = True) -> Iterator[Connection]:
+    """One write transaction on a Core connection, committed at the end (as writing()).
+
+    With `wait` false (SQLite only) it raises Busy instead of waiting: for this process's
+    writer lock, for a pooled connection, or for another connection's write transaction.
+    """
+    lock = _WRITERS.get(engine)
+    if wait or lock is None:
+        with lock or nullcontext(), engine.connect() as conn:
+            conn.execution_options(**{_IMMEDIATE: True})
+            with conn.begin():
+                yield conn
+        return
+    if not lock.acquire(blocking=False):
+        raise Busy("this process is writing")
+    try:
+        if not engine.pool.checkedin():
+            raise Busy("no pooled connection is free")
+        with engine.connect() as conn:
+            conn.execution_options(**{_IMMEDIATE: True, _NOWAIT: True})
+            with conn.begin():
+                yield conn
+    finally:
+        lock.release()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from handoff.api.ratelimit import RATE_LIMITED
 from handoff.api.views import handoff_summary, when
 from handoff.core.events import EVENT_FIELDS, Event, parse_event
 from handoff.db.conversations import decision_body, event_hashes, events_of, get_conversation
-from handoff.db.engine import writing
+from handoff.db.engine import Busy, writing
 from handoff.db.handoffs import handoff_of
 from handoff.errors import EventMismatch, NotFound
 from handoff.handling import Outcome, body_sha256
@@ -79,7 +80,14 @@ async def post_events(
     raws = _raw_events(await request.body())
     now = services.clock()
     events = [parse_event(raw, i, now) for i, raw in enumerate(raws)]
-    outcomes = await services.ingesting(_ingest, services, conversation_id, raws, events, now)
+    outcomes = None
+    if len(events) == 1 and services.ingest_thread is not None:
+        # SQLite with its writer free: handled now, on the event loop, as a thread hand-off
+        # costs more than the event; otherwise (Busy) on the ingest thread, where it may wait
+        with suppress(Busy):
+            outcomes = _ingest(services, conversation_id, raws, events, now, wait=False)
+    if outcomes is None:
+        outcomes = await services.ingesting(_ingest, services, conversation_id, raws, events, now)
     last = outcomes[-1]
     body = {
         "conversation_id": conversation_id,
@@ -109,7 +117,12 @@ def _raw_events(body: bytes) -> list[dict[str, Any]]:
 
 
 def _ingest(
-    services: Services, conversation_id: str, raws: list[dict], events: list[Event], now: datetime
+    services: Services,
+    conversation_id: str,
+    raws: list[dict],
+    events: list[Event],
+    now: datetime,
+    wait: bool = True,
 ) -> list[Outcome]:
     ids = [e.event_id for e in events if e.event_id is not None]
     if len(events) > 1 and ids:
@@ -121,7 +134,7 @@ def _ingest(
                 raise EventMismatch(message, field=f"events[{i}].event_id")
     outcomes = []
     for raw, event in zip(raws, events, strict=True):
-        outcome = services.handler.handle(conversation_id, raw, event, now)
+        outcome = services.handler.handle(conversation_id, raw, event, now, wait)
         if not outcome.replayed and outcome.decided:
             services.metrics.decision(
                 outcome.decision["action"], outcome.decision["mode"] if outcome.opened else None
