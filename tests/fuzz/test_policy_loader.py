@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import handoff
+from handoff.core.source import parse
 
 REFERENCE = yaml.safe_load((Path(__file__).parents[2] / "examples" / "policy.yaml").read_text())
 KEYS = sorted({*REFERENCE, "when", "weight", "max_count", "trigger", "qualify", "team", "hours",
@@ -86,3 +87,25 @@ def test_the_reference_with_one_nested_value_replaced(data):
             break
         node = node[key]
     loads_or_refuses(yaml.safe_dump(policy, allow_unicode=True))
+
+
+def test_values_yaml_cannot_construct_are_problems_with_their_place():
+    """Found by test_any_text: "=" and unknown or malformed tags once escaped as a crash."""
+    for text, where, words in [
+        ("name: !foo bar\n", (1, 7), "'!foo'"),
+        ("name: !!int abc\n", (1, 7), "tag:yaml.org,2002:int"),
+        ("name: ok\nx: !!python/name:os.system\n", (2, 4), "python/name:os.system"),
+    ]:
+        try:
+            handoff.load_policy(text)
+        except handoff.PolicyError as exc:
+            found = [p for p in exc.problems if words in p.message]
+            assert found and (found[0].line, found[0].column) == where, exc.problems
+        else:
+            raise AssertionError(f"{text!r} loaded")
+
+
+def test_a_lone_equals_sign_is_text():
+    """YAML 1.1's "=" value key is not a tag we read: it stays the text "=" (no crash)."""
+    src, problems = parse("name: =\n= : 1\n")
+    assert problems == [] and src.data == {"name": "=", "=": 1}

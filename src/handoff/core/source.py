@@ -63,7 +63,7 @@ def _build(node: yaml.Node, path: Path, src: Source, problems: list[Problem]) ->
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
+            key = _scalar(key_node, src, problems)
             if isinstance(key_node, yaml.MappingNode | yaml.SequenceNode):
                 problems.append(src.problem(path, "a key must be a plain value"))
                 continue
@@ -76,15 +76,19 @@ def _build(node: yaml.Node, path: Path, src: Source, problems: list[Problem]) ->
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, path + (i,), src, problems) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    return _scalar(node, src, problems)
 
 
 class _Loader(yaml.SafeLoader):
     """YAML 1.2 booleans: only true/false, so a country code such as NO stays text."""
 
 
+# YAML 1.1 booleans (yes/no/on/off) and the "=" value key are read as the text they are.
+_PLAIN_TEXT_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:value")
+
+
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _PLAIN_TEXT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -93,10 +97,15 @@ _Loader.add_implicit_resolver(
 _LOADER = _Loader("")
 
 
-def _scalar(node: yaml.Node) -> object:
-    if isinstance(node, yaml.ScalarNode):
+def _scalar(node: yaml.Node, src: Source, problems: list[Problem]) -> object:
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    try:
         return _LOADER.construct_object(node, deep=True)
-    return None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        problems.append(Problem(src.file, line, col, f"cannot read a value tagged '{node.tag}'"))
+        return None
 
 
 def load_yaml(text: str) -> object:
