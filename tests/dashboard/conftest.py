@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,6 +19,7 @@ from handoff.db.migrate import upgrade
 from handoff.policy_store import publish
 from handoff.settings import Settings
 from handoff.users import create_user
+from support import serving
 
 ROOT = Path(__file__).parents[2]
 POLICY = (ROOT / "examples" / "policy.yaml").read_text(encoding="utf-8")
@@ -114,3 +116,56 @@ def client(app) -> Iterator[TestClient]:
     """A fresh browser-like client (no cookies)."""
     with TestClient(app, follow_redirects=False) as client:
         yield client
+
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class Site:
+    """The running server: its URL, app, store and a bot posting events over HTTP."""
+
+    def __init__(self, url: str, app, store: Store):
+        self.url, self.app, self.store = url, app, store
+
+    def post(self, conversation_id: str, events: list[dict]) -> dict:
+        """Post events as the bot; the answer."""
+        response = httpx.post(
+            f"{self.url}/v1/conversations/{conversation_id}/events",
+            json={"events": events},
+            headers={"Authorization": f"Bearer {self.store.token}"},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def at(self, when: datetime) -> None:
+        """Set the server's clock to `when`."""
+        self.app.state.services.clock = lambda: when
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Site]:
+    """uvicorn serving the app on a free loopback port."""
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'handoff.db'}")
+    app = create_app(store.settings())
+    with serving(app) as url:
+        yield Site(url, app, store)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()

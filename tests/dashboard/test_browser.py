@@ -8,28 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from handoff.api import create_app
-from support import serving
+from .conftest import CHROMIUM, PASSWORD, POLICY, ROOT, USERS, Site, conversation
 
-from .conftest import PASSWORD, POLICY, ROOT, USERS, Store, conversation
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = ROOT / "docs" / "screenshots"
 XSS = [
     "<script>window.pwned=1;alert('script')</script>",
@@ -42,47 +28,6 @@ XSS = [
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)"
 )
-
-
-class Site:
-    """The running server: its URL, app, store and a bot posting events over HTTP."""
-
-    def __init__(self, url: str, app, store: Store):
-        self.url, self.app, self.store = url, app, store
-
-    def post(self, conversation_id: str, events: list[dict]) -> dict:
-        """Post events as the bot; the answer."""
-        response = httpx.post(
-            f"{self.url}/v1/conversations/{conversation_id}/events",
-            json={"events": events},
-            headers={"Authorization": f"Bearer {self.store.token}"},
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def at(self, when: datetime) -> None:
-        """Set the server's clock to `when`."""
-        self.app.state.services.clock = lambda: when
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
-    """uvicorn serving the app on a free loopback port."""
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'handoff.db'}")
-    app = create_app(store.settings())
-    with serving(app) as url:
-        yield Site(url, app, store)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

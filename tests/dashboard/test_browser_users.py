@@ -6,40 +6,16 @@ until the admin enables them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from handoff.api import create_app
-from support import serving
-
-from .conftest import PASSWORD, USERS, Store
-from .test_browser import ARGS, CHROMIUM, Site, open_as
+from .conftest import CHROMIUM, PASSWORD, USERS, Site
+from .test_browser import open_as
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it)"
 )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[Site]:
-    """uvicorn serving the app on a free loopback port."""
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser-users') / 'handoff.db'}")
-    app = create_app(store.settings())
-    with serving(app) as url:
-        yield Site(url, app, store)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def sign_in_again(page, site: Site, email: str) -> None:
