@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.conftest import Store
-from dashboard.test_browser import CHROMIUM, browser, open_as  # noqa: F401
+from dashboard.conftest import CHROMIUM, Store, browser  # noqa: F401
+from dashboard.test_browser import open_as
 from handoff.db.handoffs import handoff_of
 from support import serving
 
