@@ -53,6 +53,20 @@ def machine() -> list[str]:
     ]
 
 
+def kept_by_hand(results: Path) -> list[str]:
+    """The sections of an earlier RESULTS.md written by hand (full-length runs), kept as they are.
+
+    They stand between the summary table and "## Output of each script"; each starts with "## ".
+    """
+    if not results.exists():
+        return []
+    text = results.read_text(encoding="utf-8")
+    start, end = text.find("\n## "), text.find("\n## Output of each script")
+    if start < 0 or end <= start:
+        return []
+    return [text[start + 1 : end].rstrip("\n"), ""]
+
+
 def main() -> None:
     """Run the plan; write RESULTS.md; exit 1 if a script failed to run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -91,7 +105,8 @@ def main() -> None:
         "# Benchmark results", "", "Written by `bench/run_all.py` (`make bench`).", "",
         *machine(), "", note, "",
         "| benchmark | took | figures next to their goals |", "| --- | ---: | --- |",
-        *summary, "", "## Output of each script", "", *details,
+        *summary, "", *kept_by_hand(BENCH / "RESULTS.md"), "## Output of each script", "",
+        *details,
     ])  # fmt: skip
     (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
     print(f"wrote {BENCH / 'RESULTS.md'}")
