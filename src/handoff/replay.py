@@ -25,6 +25,7 @@ from handoff.core.compiled import Policy
 from handoff.core.decision import Decision
 from handoff.core.engine import assess, could_hand_off, evaluate
 from handoff.core.events import Event, EventError
+from handoff.core.facts import Reading, read_lazily
 from handoff.core.state import ConversationState, apply_event
 from handoff.db.models import Conversation
 from handoff.db.models import Decision as DecisionRow
@@ -44,16 +45,22 @@ class SharedExtractor:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self._facts: dict[tuple, list] = {}
+        self._readings: dict[tuple, Reading] = {}
         self._topics: dict[str, str | None] = {}
 
-    def facts(self, text: str, *, at: datetime, asked: str | None = None) -> list:
-        """The inner extractor's facts, computed once per (text, time, question)."""
+    def reading(self, text: str, *, at: datetime, asked: str | None = None) -> Reading:
+        """The inner extractor's lazy reading, one per (text, time, question)."""
         key = (text, at, asked)
-        found = self._facts.get(key)
+        found = self._readings.get(key)
         if found is None:
-            found = self._facts[key] = self.inner.facts(text, at=at, asked=asked)
+            found = self._readings[key] = read_lazily(self.inner, text, at, asked)
         return found
+
+    def facts(self, text: str, *, at: datetime, asked: str | None = None) -> list:
+        """The inner extractor's facts, read once per (text, time, question)."""
+        reading = self.reading(text, at=at, asked=asked)
+        found = [f for name in reading.names for f in reading.of(name)]
+        return sorted(found, key=lambda f: (f.start, f.end))
 
     def topic(self, text: str) -> str | None:
         """The inner extractor's topic, computed once per text."""
@@ -63,7 +70,7 @@ class SharedExtractor:
 
     def clear(self) -> None:
         """Forget the answers (between conversations)."""
-        self._facts.clear()
+        self._readings.clear()
         self._topics.clear()
 
 

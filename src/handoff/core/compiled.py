@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from handoff.core.conditions import Cond
-from handoff.core.facts import Extractor
+from handoff.core.facts import READ_ORDER, Extractor
 from handoff.core.messages import Template
 from handoff.core.policy import NurtureRule, PolicyModel, Rep, Route, Segment, Team
 from handoff.core.problems import Problem
@@ -33,6 +34,12 @@ class CompiledSegment:
     spec: Segment
     when: Cond
     criteria: tuple[Criterion, ...]
+
+    @cached_property
+    def gate_facts(self) -> tuple[str, ...]:
+        """The facts its criteria read, cheapest to read from a visitor's words first."""
+        facts = dict.fromkeys(c.fact for c in self.criteria)
+        return tuple(sorted(facts, key=lambda f: READ_ORDER.index(f) if f in READ_ORDER else -1))
 
 
 @dataclass(frozen=True)

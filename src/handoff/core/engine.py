@@ -171,18 +171,17 @@ def could_hand_off(policy: Policy, state: ConversationState) -> bool:
             score += signal.points(count)
     for segment in policy.segments:
         if score >= segment.spec.intent_threshold and all(
-            _may_know(state, c.fact) for c in segment.criteria
+            _may_know(state, fact) for fact in segment.gate_facts
         ):
             return True
     return False
 
 
 def _may_know(state: ConversationState, fact: str) -> bool:
-    for source in (state.slots, state.identity, state.said):
-        entry = source.get(fact)
-        if entry is not None and entry["value"] is not None:
-            return True
-    return fact in DERIVED_FACTS
+    if fact in state.slots or fact in state.identity or fact in DERIVED_FACTS:
+        return True
+    entry = state.said_fact(fact)
+    return entry is not None and entry["value"] is not None
 
 
 def _show(value: Any) -> str:

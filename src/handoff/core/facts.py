@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ FACT_NAMES = (
     "company",
     "phone",
 )
+READ_ORDER = ("authority", "timeline_days", "company_size", "budget")  # cheapest to read first
 AUTHORITY_VALUES = ("decision_maker", "influencer", "user")
 NO_TIMELINE = "no timeline"
 
@@ -43,8 +45,22 @@ class Finding:
     note: str | None = None
 
 
+class Reading(Protocol):
+    """One visitor message to be read fact by fact, on demand."""
+
+    names: tuple[str, ...]
+
+    def of(self, name: str) -> list[Finding]:
+        """The findings of one fact, in text order."""
+        ...
+
+
 class Extractor(Protocol):
-    """Reads facts from one visitor message (pure: the message time comes in)."""
+    """Reads facts from one visitor message (pure: the message time comes in).
+
+    An extractor may also have `reading(text, *, at, asked) -> Reading`, to read one fact
+    at a time (see `read_lazily`).
+    """
 
     def facts(self, text: str, *, at: datetime, asked: str | None = None) -> list[Finding]:
         """Facts stated in `text`; `asked` is the fact the bot's last question asked for."""
@@ -65,3 +81,35 @@ class NoExtractor:
     def topic(self, text: str) -> str | None:
         """No question is recognised."""
         return None
+
+
+class _AllAtOnce:
+    """A Reading over an extractor that only has `facts`: every fact read on first need."""
+
+    __slots__ = ("_read", "_found")
+
+    def __init__(self, read: Callable[[], list[Finding]]) -> None:
+        self._read = read
+        self._found: list[Finding] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The facts this message states."""
+        return tuple(dict.fromkeys(f.name for f in self._findings()))
+
+    def of(self, name: str) -> list[Finding]:
+        """The findings of one fact, in text order."""
+        return [f for f in self._findings() if f.name == name]
+
+    def _findings(self) -> list[Finding]:
+        if self._found is None:
+            self._found = self._read()
+        return self._found
+
+
+def read_lazily(extractor: Extractor, text: str, at: datetime, asked: str | None) -> Reading:
+    """A lazy Reading of `text`: the extractor's own, else its `facts` called on first need."""
+    reading = getattr(extractor, "reading", None)
+    if reading is not None:
+        return reading(text, at=at, asked=asked)
+    return _AllAtOnce(lambda: extractor.facts(text, at=at, asked=asked))

@@ -2,6 +2,8 @@
 
 The state holds what the events established (slots, identity, facts said,
 signal counts with evidence, product seen, last question asked), not the events.
+Facts said are read from a visitor's words only when something needs them: a fact a
+slot or identify already gives is never read (`said_fact`, `to_dict` reads the rest).
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from typing import Any
 
 from handoff.core.compiled import Policy
 from handoff.core.events import Event, EventError
-from handoff.core.facts import AUTHORITY_VALUES, FACT_NAMES, NO_TIMELINE
+from handoff.core.facts import (
+    AUTHORITY_VALUES,
+    FACT_NAMES,
+    NO_TIMELINE,
+    Finding,
+    Reading,
+    read_lazily,
+)
 from handoff.core.signals import url_path
 
 EVIDENCE_KEPT = 5
@@ -33,9 +42,40 @@ class ConversationState:
     source: dict[str, str] = field(default_factory=dict)
     city: str | None = None
     notes: list[str] = field(default_factory=list)
+    unread: list[tuple[int, Reading]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+    read_upto: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def hear(self, index: int, reading: Reading) -> None:
+        """Keep visitor message `index` to be read when one of its facts is needed."""
+        self.unread.append((index, reading))
+
+    def said_fact(self, name: str) -> dict | None:
+        """The latest statement of fact `name` by the visitor, reading only what is unread."""
+        unread = self.unread
+        start = self.read_upto.get(name, 0)
+        if start < len(unread):
+            for index, reading in unread[start:]:
+                found = reading.of(name)
+                if found:
+                    self.said[name] = _said(found[-1], index)
+            self.read_upto[name] = len(unread)
+        return self.said.get(name)
+
+    def said_names(self) -> list[str]:
+        """The facts the visitor said or may have said (in messages not read yet)."""
+        names = dict.fromkeys(self.said)
+        for _, reading in self.unread:
+            names.update(dict.fromkeys(reading.names))
+        return list(names)
 
     def to_dict(self) -> dict[str, Any]:
         """The state as JSON-ready data (shallow: serialise it before the next event)."""
+        for name in self.said_names():
+            self.said_fact(name)
+        self.unread.clear()
+        self.read_upto.clear()
         return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
@@ -44,7 +84,7 @@ class ConversationState:
         return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
-_FIELDS = tuple(f.name for f in fields(ConversationState))
+_FIELDS = tuple(f.name for f in fields(ConversationState) if f.init)
 
 
 def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:
@@ -72,11 +112,7 @@ def _message(policy: Policy, state: ConversationState, event: Event, index: int)
         words = product.match_text(text)
         if words is not None:
             state.product_seen = _fact(product.id, index, "said", words=words)
-    for found in policy.extractor.facts(text, at=event.at, asked=state.asked):
-        entry = _fact(found.value, index, "said", words=found.words, span=[found.start, found.end])
-        if found.note:
-            entry["evidence"]["note"] = found.note
-        state.said[found.name] = entry
+    state.hear(index, read_lazily(policy.extractor, text, event.at, state.asked))
     state.asked = None
 
 
@@ -137,6 +173,13 @@ def _fact(value: Any, index: int, source: str, **evidence: Any) -> dict:
     return {"value": value, "evidence": {"event": index, "source": source, **evidence}}
 
 
+def _said(found: Finding, index: int) -> dict:
+    entry = _fact(found.value, index, "said", words=found.words, span=[found.start, found.end])
+    if found.note:
+        entry["evidence"]["note"] = found.note
+    return entry
+
+
 def _normalise(name: str, value: Any, index: int, policy: Policy) -> Any:
     field_name = f"values.{name}"
     if name in NUMBER_FACTS:
@@ -161,8 +204,16 @@ def _normalise(name: str, value: Any, index: int, policy: Policy) -> Any:
 
 
 def resolve_facts(policy: Policy, state: ConversationState) -> dict[str, dict]:
-    """Every known fact with its evidence: slots win over identify, identify over words said."""
-    facts: dict[str, dict] = {**state.said, **state.identity, **state.slots}
+    """Every known fact with its evidence, in FACT_NAMES order (names no policy knows last).
+
+    Slots win over identify, identify over words said (which are then never read).
+    """
+    given = {**state.identity, **state.slots}
+    facts: dict[str, dict] = {}
+    for name in state.said_names():
+        if name not in given and (entry := state.said_fact(name)) is not None:
+            facts[name] = entry
+    facts.update(given)
     region = facts.get("region")
     country = facts.get("country")
     if region and country and "-" not in region["value"]:
@@ -190,7 +241,10 @@ def resolve_facts(policy: Policy, state: ConversationState) -> dict[str, dict]:
                     break
     if "product" not in facts and state.product_seen:
         facts["product"] = state.product_seen
-    return facts
+    ordered = {name: facts[name] for name in FACT_NAMES if name in facts}
+    if len(ordered) < len(facts):
+        ordered.update(facts)
+    return ordered
 
 
 def fact_values(facts: dict[str, dict]) -> dict[str, Any]:

@@ -35,21 +35,71 @@ class RuleExtractor:
 
     def facts(self, text: str, *, at: datetime, asked: str | None = None) -> list[Finding]:
         """Facts stated in `text`, in text order; of two findings of one fact the later is meant."""
+        return self.reading(text, at=at, asked=asked).all()
+
+    def reading(self, text: str, *, at: datetime, asked: str | None = None) -> Reading:
+        """`text` to be read fact by fact, each reader run at most once and only when asked."""
         if at.tzinfo is None:
             raise ValueError("`at` must be timezone-aware")
-        taken = blocked_spans(text)
-        found = self.timeline.read(text, at, asked)
-        taken += [(f.start, f.end) for f in found]
-        sizes = self.size.read(text, None, taken)
-        money = self.money.read(text, asked, taken + [(f.start, f.end) for f in sizes])
-        if asked == "company_size":
-            sizes = self.size.read(text, asked, taken + [(f.start, f.end) for f in money])
-        found += sizes + money + self.authority.read(text)
-        return sorted(found, key=lambda f: (f.start, f.end))
+        return Reading(self, text, at, asked)
 
     def topic(self, text: str) -> str | None:
         """The fact a bot message asks for: "budget", "timeline_days", "authority", ... or None."""
         return self.topics.read(text)
+
+
+class Reading:
+    """One visitor message, read lazily: `of(name)` runs only the readers that fact needs.
+
+    Timeline goes first and claims its words; company size then budget read around them
+    (the budget also around the sizes, and a size asked for around the budget); authority
+    is read on its own. A fact no one asks for is never read.
+    """
+
+    names = ("timeline_days", "company_size", "budget", "authority")
+    __slots__ = ("_ex", "_text", "_at", "_asked", "_timeline", "_amounts", "_authority")
+
+    def __init__(self, ex: RuleExtractor, text: str, at: datetime, asked: str | None) -> None:
+        self._ex, self._text, self._at, self._asked = ex, text, at, asked
+        self._timeline: list[Finding] | None = None
+        self._amounts: list[Finding] | None = None
+        self._authority: list[Finding] | None = None
+
+    def of(self, name: str) -> list[Finding]:
+        """The findings of one fact, in text order."""
+        if name == "authority":
+            return self._authorities()
+        if name == "timeline_days":
+            return self._timelines()
+        if name in ("budget", "company_size"):
+            return [f for f in self._sizes_and_money() if f.name == name]
+        return []
+
+    def all(self) -> list[Finding]:
+        """Every finding, in text order (by start, then end)."""
+        found = self._timelines() + self._sizes_and_money() + self._authorities()
+        return sorted(found, key=lambda f: (f.start, f.end))
+
+    def _timelines(self) -> list[Finding]:
+        if self._timeline is None:
+            self._timeline = self._ex.timeline.read(self._text, self._at, self._asked)
+        return self._timeline
+
+    def _sizes_and_money(self) -> list[Finding]:
+        if self._amounts is None:
+            text, asked, ex = self._text, self._asked, self._ex
+            taken = blocked_spans(text) + [(f.start, f.end) for f in self._timelines()]
+            sizes = ex.size.read(text, None, taken)
+            money = ex.money.read(text, asked, taken + [(f.start, f.end) for f in sizes])
+            if asked == "company_size":
+                sizes = ex.size.read(text, asked, taken + [(f.start, f.end) for f in money])
+            self._amounts = sorted(sizes + money, key=lambda f: (f.start, f.end))
+        return self._amounts
+
+    def _authorities(self) -> list[Finding]:
+        if self._authority is None:
+            self._authority = self._ex.authority.read(self._text)
+        return self._authority
 
 
 def make_extractor(
