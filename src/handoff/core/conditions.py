@@ -9,6 +9,7 @@ and a list "contains any".
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,16 @@ _NUMERIC = {
     "gt": lambda a, b: a > b,
     "lte": lambda a, b: a <= b,
     "lt": lambda a, b: a < b,
+}
+_PLAIN = {  # Leaf.test on a str, int or float value (a str is never ordered: False)
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "in": lambda value, operand: value in operand,
+    "not_in": lambda value, operand: value not in operand,
+    **{
+        op: lambda value, operand, cmp=cmp: type(value) is not str and cmp(value, operand)
+        for op, cmp in _NUMERIC.items()
+    },
 }
 
 
@@ -75,6 +86,11 @@ class Leaf(Cond):
     operand: Any
     is_set: bool
 
+    def __post_init__(self) -> None:
+        fast = _fast_test(self)
+        if fast is not None:
+            object.__setattr__(self, "test", fast)
+
     @cached_property
     def wanted(self) -> str:
         """What the test needs, as the trace shows it: '≥ 250000', 'one of emea, apac'."""
@@ -118,6 +134,23 @@ class Leaf(Cond):
         else:
             shown = ", ".join(sorted(value)) if self.is_set else _fmt(value)
         return held, [f"{self.name} {shown} {mark} (needs {self.wanted})"]
+
+
+def _fast_test(leaf: Leaf):
+    """`leaf.test` specialised to its operator for plain values (others take the full path)."""
+    if leaf.is_set or leaf.op not in _PLAIN:
+        return None
+    name, operand, full = leaf.name, leaf.operand, Leaf.test.__get__(leaf)
+    compare = _PLAIN[leaf.op]
+
+    def test(ctx: Mapping[str, Any]) -> bool:
+        value = ctx.get(name)
+        kind = type(value)
+        if kind is str or kind is int or kind is float:
+            return compare(value, operand)
+        return full(ctx)
+
+    return test
 
 
 @dataclass(frozen=True)

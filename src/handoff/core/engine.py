@@ -207,7 +207,9 @@ def _intent(policy: Policy, state: ConversationState, steps: list[Step] | None):
         if signal.trigger:
             triggers.append(signal.id)
         if steps is not None:
-            what = "; ".join(_evidence_text(e) for e in evidence[:3])
+            what = "; ".join(
+                [f"page {e['page']}" if "page" in e else _said_text(e) for e in evidence[:3]]
+            )
             kind = "trigger, hands off on its own" if signal.trigger else f"{_show(points)} points"
             cap = f", counted up to {signal.max_count}" if signal.max_count else ""
             steps.append(
@@ -221,9 +223,7 @@ def _intent(policy: Policy, state: ConversationState, steps: list[Step] | None):
     return signals, score, triggers
 
 
-def _evidence_text(e: dict) -> str:
-    if "page" in e:
-        return f"page {e['page']}"
+def _said_text(e: dict) -> str:
     return f"event {e['event']} said “{e.get('words', '')}”"
 
 

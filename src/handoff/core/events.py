@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "message": ("role", "text"),
@@ -16,6 +15,7 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ROLES = ("visitor", "bot", "agent")
 _COMMON = ("type", "at", "event_id")
+_KEYS = {kind: frozenset(fields + _COMMON) for kind, fields in EVENT_FIELDS.items()}
 
 
 class EventError(ValueError):
@@ -27,13 +27,12 @@ class EventError(ValueError):
         super().__init__(f"event {index}: field '{field_name}': {message}")
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One event of a conversation; `data` holds the type's own fields."""
 
     type: str
     at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any]
     event_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,7 +55,10 @@ def parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         at = value
     elif isinstance(value, str):
-        at = datetime.fromisoformat(value.strip().upper())
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            at = datetime.fromisoformat(value.strip().upper())
     else:
         raise ValueError("must be an RFC 3339 time such as 2026-03-03T15:00:00Z")
     return at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -71,13 +73,15 @@ def parse_event(raw: Any, index: int, default_at: datetime) -> Event:
         known = ", ".join(EVENT_FIELDS)
         raise EventError(index, "type", f"must be one of {known} (got {kind!r})")
     allowed = EVENT_FIELDS[kind]
-    for key in raw:
-        if key not in allowed and key not in _COMMON:
-            raise EventError(index, key, f"unknown field for a {kind} event")
-    at = default_at
-    if raw.get("at") is not None:
+    if not _KEYS[kind].issuperset(raw):
+        key = next(k for k in raw if k not in _KEYS[kind])
+        raise EventError(index, key, f"unknown field for a {kind} event")
+    at = raw.get("at")
+    if at is None:
+        at = default_at
+    else:
         try:
-            at = parse_time(raw["at"])
+            at = parse_time(at)
         except ValueError:
             raise EventError(
                 index, "at", "must be an RFC 3339 time such as 2026-03-03T15:00:00Z"
