@@ -10,13 +10,17 @@ import pytest
 from extract.snapshot import SNAPSHOT
 from handoff.extract import make_extractor
 from handoff.extract.english import ENGLISH
-from handoff.extract.prefilter import Gated, WordGate, needs
+from handoff.extract.prefilter import Gated, WordGate, heads, needs
 from handoff.extract.spans import lowercase
 from handoff.extract.topic import _last_question
 
 EX = make_extractor()
 TEXTS = sorted({lowercase(row["text"]) for row in json.loads(SNAPSHOT.read_text("utf-8"))})
 EXTRA = ["", "?", "a?b.c?", "ceo here", "i'm the vp", "twenty one users", "by friday", "q3 2026"]
+HEAD_CASES = [
+    "in 3to 5 weeks", "xa weeks, an extra weeks", "bathe next year", "fiscal year", "xfiscal year",
+    "someone weeks", "٣ weeks", "q3q4 2026", "the end of the end of q2", "not not the decision maker",
+]
 
 
 def gated_patterns() -> list[Gated]:
@@ -32,6 +36,34 @@ def gated_patterns() -> list[Gated]:
 def test_a_gate_never_hides_a_match(gated):
     for text in TEXTS + EXTRA:
         assert gated.possible(text) or not gated.pattern.search(text), text
+
+
+@pytest.mark.parametrize("gated", gated_patterns(), ids=lambda g: g.pattern.pattern[:40])
+def test_trying_only_where_a_head_starts_finds_what_finditer_finds(gated):
+    for text in TEXTS + EXTRA + HEAD_CASES:
+        expected = [(m.span(), m.groups()) for m in gated.pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in gated.finditer(text)] == expected, text
+        first = gated.search(text)
+        assert (first and first.span()) == (expected[0][0] if expected else None), text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        (r"\bnot\s+x", "not"),
+        (r"(?:my|our)?\s*boss", None),  # may start with any white space
+        (r"(?:my\s+|our\s+)?boss", "(?:boss|my|our)"),
+        (r"(?<![\w.])\d+\s*(?:k|m)|an?\b", "an?|[\\d]"),
+        (r"(?:^|x)y", "(?:x|y)"),
+        (r"\w+ing", None),
+        (r"x?", None),
+        (r"[^a]b", None),
+        (r"(?i)boss", None),
+    ],
+)
+def test_heads_are_where_every_match_starts(pattern, found):
+    finder = heads(re.compile(pattern))
+    assert (finder and finder.pattern) == found
 
 
 def test_needs_are_substrings_of_every_match():

@@ -1,8 +1,9 @@
-"""Literal prefilters: the strings a regex's every match must contain, to skip hopeless searches.
+"""Literal prefilters: skip the searches that cannot find anything, and the places they cannot.
 
-`needs(pattern)` reads the compiled pattern's syntax tree; `Gated` wraps a pattern so that
-`finditer`/`search`/`match` return nothing at once when a needed string is absent from the text,
-which is exactly what the regex would have found there.
+`needs(pattern)` (from the syntax tree) gives strings every match contains, `heads(pattern)` the
+strings every match starts with. `Gated` wraps a pattern so that `finditer`/`search` return
+nothing at once when a needed string is absent, and otherwise try the pattern only where a head
+starts: exactly what the regex would have found, without trying it at every position.
 """
 
 from __future__ import annotations
@@ -13,116 +14,110 @@ from itertools import product
 from re import _constants as sre  # noqa: PLC2701 - the syntax tree of a compiled pattern
 from re import _parser as parser  # noqa: PLC2701
 
-_MAX_STRINGS = 64
+from handoff.core.alternation import MAX_STRINGS, alternation, exact, needs
+
 _MAX_WORDS = 4096
 _WORD = re.compile(r"\w+")
-_MAX_CLASS = 12
-_NO_STRINGS: frozenset[str] = frozenset()
-Need = frozenset[str]
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+Heads = set[str] | None
 
 
-def _exact(items, most: int = _MAX_STRINGS) -> set[str] | None:
-    """Every string `items` can match, when that is a finite set of at most `most`; else None."""
-    strings = {""}
-    for op, av in items:
+class _Chars(str):
+    """The source of a one-character class that some matches start with (e.g. "[\\d]")."""
+
+
+def heads(pattern: re.Pattern) -> re.Pattern | None:
+    """A regex finding every place a match of `pattern` can start, or None when not known.
+
+    Every match starts with one of a finite set of strings, or of characters of a narrow class
+    (literal characters and digits); the regex finds any of them.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    found = _heads(parser.parse(pattern.pattern, pattern.flags), None)
+    if not found:
+        return None
+    classes = [s[1:-1] for s in found if isinstance(s, _Chars)]
+    literals = [s for s in found if not isinstance(s, _Chars)]
+    sources = [alternation(literals)] if literals else []
+    sources += [f"[{''.join(classes)}]"] if classes else []
+    return re.compile("|".join(sources))
+
+
+def _heads(items, follow: Heads) -> Heads:
+    """What every match of `items` followed by a match of `follow`'s pattern starts with."""
+    run = {""}
+    for i, item in enumerate(items):
+        if item[0] in _ZERO_WIDTH:
+            continue
+        strings = exact([item])
+        if strings is not None and len(run) * len(strings) <= MAX_STRINGS:
+            run = {a + b for a, b in product(run, strings)}
+            continue
+        if "" not in run:
+            return run
+        after = _item_heads(*item, _heads(items[i + 1 :], follow))
+        return None if after is None else (run - {""}) | after
+    if "" not in run:
+        return run
+    return None if follow is None else (run - {""}) | follow
+
+
+def _item_heads(op, av, follow: Heads) -> Heads:
+    """What every match of one item of a pattern, then of `follow`'s, starts with."""
+    if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _heads(av[3], follow)
+    if op is sre.ATOMIC_GROUP:
+        return _heads(av, follow)
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in av[1]:
+            inner = _heads(branch, follow)
+            if inner is None:
+                return None
+            found |= inner
+        return found
+    if op in _REPEATS:
+        inner = _heads(av[2], follow)
+        if av[0] > 0 or inner is None:
+            return inner
+        return None if follow is None else inner | follow
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.IN:
+        chars = _class_source(av)
+        return None if chars is None else {chars}
+    return None
+
+
+def _class_source(av) -> _Chars | None:
+    """A character class of literals, ranges and digits as regex source; None for others."""
+    parts = []
+    for op, value in av:
         if op is sre.LITERAL:
-            options = {chr(av)}
-        elif op is sre.IN:
-            options = _class(av)
-        elif op is sre.BRANCH:
-            options = set()
-            for branch in av[1]:
-                options |= _exact(branch, most) or {None}
-            options = None if None in options else options
-        elif op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-            options = _exact(av[3], most)
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[1] <= 1:
-            inner = _exact(av[2], most)
-            options = None if inner is None else inner | ({""} if av[0] == 0 else set())
+            parts.append(re.escape(chr(value)))
+        elif op is sre.RANGE:
+            parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif op is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+            parts.append(r"\d")
         else:
             return None
-        if options is None or len(strings) * len(options) > most:
-            return None
-        strings = {a + b for a, b in product(strings, options)}
-    return strings
-
-
-def _class(av) -> set[str] | None:
-    if any(op is not sre.LITERAL and op is not sre.RANGE for op, _ in av):
-        return None
-    chars = set()
-    for op, value in av:
-        chars |= {chr(value)} if op is sre.LITERAL else set(map(chr, range(value[0], value[1] + 1)))
-    return chars if len(chars) <= _MAX_CLASS else None
-
-
-def _score(need: Need) -> tuple[int, int]:
-    return min(map(len, need)), -len(need)
-
-
-def _needs(items) -> list[Need]:
-    """Disjunctions of strings that every match of the sequence `items` contains, best first."""
-    found: list[Need] = []
-    run: set[str] = {""}
-
-    def flush() -> None:
-        if "" not in run:
-            found.append(frozenset(run))
-
-    for item in items:
-        exact = _exact([item])
-        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
-            run = {a + b for a, b in product(run, exact)}
-            continue
-        flush()
-        run = exact if exact is not None else {""}
-        if exact is None:
-            found.extend(_item_needs(*item))
-    flush()
-    return sorted(set(found), key=lambda need: (_score(need), sorted(need)), reverse=True)
-
-
-def _item_needs(op, av) -> list[Need]:
-    if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-        return _needs(av[3])
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-        return _needs(av[2])
-    if op is sre.ATOMIC_GROUP:
-        return _needs(av)
-    if op is sre.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            best = _needs(branch)
-            if not best:
-                return []
-            union |= best[0]
-        return [frozenset(union)]
-    return []
-
-
-def needs(pattern: re.Pattern, most: int = 2) -> tuple[Need, ...]:
-    """Up to `most` sets of strings such that every match contains a string of each set."""
-    if pattern.flags & re.IGNORECASE:
-        return ()
-    found = _needs(parser.parse(pattern.pattern, pattern.flags))
-    return tuple(_shortest(need) for need in found[:most] if min(map(len, need)) >= 2)
-
-
-def _shortest(need: Need) -> Need:
-    """`need` without the strings that hold another of its strings (they add nothing)."""
-    return frozenset(s for s in need if not any(t != s and t in s for t in need))
+    return _Chars(f"[{''.join(parts)}]")
 
 
 class Gated:
-    """A compiled pattern that first checks, with plain substring tests, that it can match."""
+    """A compiled pattern that first checks, with plain substring tests, that it can match,
+    and then tries it only where a match can start (see `heads`)."""
 
-    __slots__ = ("pattern", "checks")
+    __slots__ = ("pattern", "checks", "heads")
 
     def __init__(self, pattern: re.Pattern, most: int = 2) -> None:
         self.pattern = pattern
         self.checks = tuple(
             tuple(sorted(need, key=len, reverse=True)) for need in needs(pattern, most)
         )
+        self.heads = heads(pattern)
 
     def possible(self, text: str) -> bool:
         """False only when `text` lacks every string of one needed set."""
@@ -134,13 +129,33 @@ class Gated:
                 return False
         return True
 
-    def finditer(self, text: str, *args):
-        """`pattern.finditer`, or nothing when it cannot match."""
-        return self.pattern.finditer(text, *args) if self.possible(text) else ()
+    def finditer(self, text: str):
+        """`pattern.finditer(text)`, or nothing when it cannot match."""
+        if not self.possible(text):
+            return ()
+        if self.heads is None:
+            return self.pattern.finditer(text)
+        return self._scan(text)
 
-    def search(self, text: str, *args) -> re.Match | None:
-        """`pattern.search`, or None when it cannot match."""
-        return self.pattern.search(text, *args) if self.possible(text) else None
+    def search(self, text: str) -> re.Match | None:
+        """`pattern.search(text)`, or None when it cannot match."""
+        if not self.possible(text):
+            return None
+        if self.heads is None:
+            return self.pattern.search(text)
+        return next(self._scan(text), None)
+
+    def _scan(self, text: str):
+        """The matches `finditer` finds (never empty ones), trying only where a head starts."""
+        find, match = self.heads.search, self.pattern.match
+        pos = 0
+        while (head := find(text, pos)) is not None:
+            m = match(text, head.start())
+            if m is None:
+                pos = head.start() + 1
+            else:
+                yield m
+                pos = m.end()
 
 
 @lru_cache(maxsize=8)
@@ -186,7 +201,7 @@ class WordGate:
         tokens: set[str] = set()
         rest: list[str] = []
         for alternative in _alternatives(fragment):
-            strings = _exact(parser.parse(alternative), _MAX_WORDS)
+            strings = exact(parser.parse(alternative), _MAX_WORDS)
             if strings and all(_WORD.fullmatch(s) for s in strings):
                 tokens |= strings
             else:
