@@ -14,6 +14,8 @@ from re import _parser as parser  # noqa: PLC2701
 
 MAX_STRINGS = 64
 _MAX_CLASS = 12
+_FEW = 4
+_MIN_BEGINNING = 3
 Need = frozenset[str]
 
 
@@ -141,9 +143,19 @@ def needs(pattern: re.Pattern, most: int = 2, fold: bool = False) -> tuple[Need,
     if pattern.flags & re.IGNORECASE and not fold:
         return ()
     found = _needs(parser.parse(pattern.pattern, pattern.flags), fold)
-    return tuple(_shortest(need) for need in found[:most] if min(map(len, need)) >= 2)
+    return tuple(_fewest(_shortest(need)) for need in found[:most] if min(map(len, need)) >= 2)
 
 
 def _shortest(need: Need) -> Need:
     """`need` without the strings that hold another of its strings (they add nothing)."""
     return frozenset(s for s in need if not any(t != s and t in s for t in need))
+
+
+def _fewest(need: Need, most: int = _FEW) -> Need:
+    """`need`, or when it has more than `most` strings, the fewest (then longest) beginnings of
+    them that number at most `most`: a text lacking every beginning lacks every string."""
+    if len(need) <= most:
+        return need
+    options = [frozenset(s[:k] for s in need) for k in range(_MIN_BEGINNING, min(map(len, need)))]
+    options = [starts for starts in options if len(starts) <= most]
+    return min(options, key=lambda starts: (len(starts), -len(min(starts))), default=need)

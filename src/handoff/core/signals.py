@@ -6,10 +6,10 @@ Signals *collect*: every match adds its weight (up to `max_count` times).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from handoff.core.alternation import alternation
+from handoff.core.alternation import alternation, needs
 
 
 def url_path(url: str) -> str:
@@ -30,6 +30,50 @@ def words_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
 
 
+class FirstMatch:
+    """The first of some patterns, in order, that a text holds a match of (`re.search`).
+
+    A pattern is skipped at once when the text lacks a string its every match needs. The strings
+    of a case-insensitive pattern are in lower case and only looked for in texts of ASCII
+    characters, put in lower case: outside ASCII, case folding maps more characters onto a letter
+    (the Kelvin sign onto 'k', the long s onto 's'), so such texts are always searched.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self, patterns) -> None:
+        self.entries = tuple(_entry(p) for p in patterns)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first pattern's match in `text` (by `pattern.search`), or None."""
+        folded = text.lower() if text.isascii() else None
+        for pattern, fold, checks in self.entries:
+            seen = folded if fold else text
+            if checks and seen is not None and not _holds(seen, checks):
+                continue
+            found = pattern.search(text)
+            if found:
+                return found
+        return None
+
+
+def _entry(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool, tuple[frozenset[str], ...]]:
+    """A pattern, whether its needed strings are case-folded, and those strings."""
+    fold = bool(pattern.flags & re.IGNORECASE)
+    return pattern, fold, needs(pattern, fold=fold)
+
+
+def _holds(text: str, checks: tuple[frozenset[str], ...]) -> bool:
+    """Whether `text` holds a string of each set of `checks`."""
+    for need in checks:
+        for s in need:
+            if s in text:
+                break
+        else:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class SignalMatcher:
     """A compiled signal: which kind of event it counts and how."""
@@ -41,6 +85,11 @@ class SignalMatcher:
     trigger: bool
     pattern: re.Pattern[str] | None = None
     patterns: tuple[re.Pattern[str], ...] = ()
+    _text: FirstMatch = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        texts = (self.pattern,) if self.kind == "mentions" else self.patterns
+        object.__setattr__(self, "_text", FirstMatch(p for p in texts if p is not None))
 
     def match_page(self, path: str) -> bool:
         """Whether a page view with this URL path counts."""
@@ -48,14 +97,8 @@ class SignalMatcher:
 
     def match_text(self, text: str) -> str | None:
         """The words of a visitor message that make it count, or None."""
-        if self.kind == "mentions":
-            found = self.pattern.search(text) if self.pattern else None
-            return found.group(0) if found else None
-        for pattern in self.patterns:
-            found = pattern.search(text)
-            if found:
-                return found.group(0)
-        return None
+        found = self._text.search(text)
+        return found.group(0) if found else None
 
     def points(self, count: int) -> float:
         """Weight × count, with count capped at max_count."""
@@ -70,6 +113,10 @@ class ProductMatcher:
     id: str
     pages: re.Pattern[str] | None
     words: re.Pattern[str] | None
+    _words: FirstMatch = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_words", FirstMatch([self.words] if self.words else []))
 
     def match_page(self, path: str) -> bool:
         """Whether a page view belongs to this product line."""
@@ -77,5 +124,5 @@ class ProductMatcher:
 
     def match_text(self, text: str) -> str | None:
         """The words naming this product line in a message, or None."""
-        found = self.words.search(text) if self.words else None
+        found = self._words.search(text)
         return found.group(0) if found else None
