@@ -10,8 +10,8 @@ import pytest
 from extract.snapshot import SNAPSHOT
 from handoff.extract import make_extractor
 from handoff.extract.english import ENGLISH
-from handoff.extract.prefilter import Gated, WordGate, heads, needs
-from handoff.extract.spans import lowercase
+from handoff.extract.prefilter import Ending, Gated, WordGate, heads, needs
+from handoff.extract.spans import _CLAUSE_BREAK, _clause_breaks, lowercase
 from handoff.extract.topic import _last_question
 
 EX = make_extractor()
@@ -56,7 +56,8 @@ def test_trying_only_where_a_head_starts_finds_what_finditer_finds(gated):
         (r"(?<![\w.])\d+\s*(?:k|m)|an?\b", "an?|[\\d]"),
         (r"(?:^|x)y", "(?:x|y)"),
         (r"\w+ing", None),
-        (r"x?", None),
+        (r"x?", "x"),  # of the non-empty matches
+        (r"(?:by\s+)?(?:the\s+)?$", "(?:by|the)"),
         (r"[^a]b", None),
         (r"(?i)boss", None),
     ],
@@ -64,6 +65,25 @@ def test_trying_only_where_a_head_starts_finds_what_finditer_finds(gated):
 def test_heads_are_where_every_match_starts(pattern, found):
     finder = heads(re.compile(pattern))
     assert (finder and finder.pattern) == found
+
+
+@pytest.mark.parametrize("name", sorted(EX.timeline.prefixes))
+def test_an_ending_pattern_finds_what_search_finds_before_a_position(name):
+    ending = EX.timeline.prefixes[name]
+    for text in TEXTS + EXTRA + HEAD_CASES + ["by\n", "by the\n\n", "the end of\nq2"]:
+        for end in {0, len(text)} | {m.end() for m in re.finditer(r"\s+|\n", text)}:
+            for width in (0, 1, 40):
+                pos = max(0, end - width)
+                got = ending.search(text, pos, end)
+                expected = ending.pattern.search(text, pos, end)
+                assert (got and (got.span(), got.groupdict())) == (
+                    expected and (expected.span(), expected.groupdict())
+                ), (text, end, width)
+
+
+def test_an_ending_pattern_ends_in_a_dollar():
+    with pytest.raises(ValueError, match="ending in"):
+        Ending(re.compile("by$|the"))
 
 
 def test_needs_are_substrings_of_every_match():
@@ -95,3 +115,10 @@ def test_the_last_question_is_the_last_regex_question():
     for text in TEXTS + EXTRA:
         found = question.findall(text)
         assert _last_question(text) == (found[-1] if found else text), text
+
+
+def test_clause_breaks_in_lower_case_are_the_case_insensitive_ones():
+    for text in TEXTS + EXTRA + ["We said so. BUT I'd... ALSO, WE'LL\nsee", "\u0130 and we \u212a"]:
+        for original in (text, text.upper()):
+            expected = [m.span() for m in _CLAUSE_BREAK.finditer(original)]
+            assert [m.span() for m in _clause_breaks(original)] == expected, original

@@ -26,7 +26,8 @@ class AuthorityReader:
             for role, p in vocab.authority_phrases
         ]
         self.superior = Gated(re.compile(rf"\b{vocab.superior_re}", flags))
-        self.role = WordGate(alternation(self.roles))
+        # one alternative per role, so that the one-word roles are looked up in the text's words
+        self.role = WordGate("|".join(map(re.escape, self.roles)))
         roles = rf"(?P<role>{alternation(vocab.roles)})\b"
         filler = rf"(?:{vocab.title_filler_re}\s+){{0,3}}?"
         self.titles = (

@@ -28,14 +28,14 @@ class _Chars(str):
 
 
 def heads(pattern: re.Pattern) -> re.Pattern | None:
-    """A regex finding every place a match of `pattern` can start, or None when not known.
+    """A regex finding every place a non-empty match of `pattern` can start; None when unknown.
 
-    Every match starts with one of a finite set of strings, or of characters of a narrow class
-    (literal characters and digits); the regex finds any of them.
+    Every such match starts with one of a finite set of strings, or of characters of a narrow
+    class (literal characters and digits); the regex finds any of them.
     """
     if pattern.flags & re.IGNORECASE:
         return None
-    found = _heads(parser.parse(pattern.pattern, pattern.flags), None)
+    found = _heads(parser.parse(pattern.pattern, pattern.flags), set())
     if not found:
         return None
     classes = [s[1:-1] for s in found if isinstance(s, _Chars)]
@@ -117,7 +117,8 @@ class Gated:
         self.checks = tuple(
             tuple(sorted(need, key=len, reverse=True)) for need in needs(pattern, most)
         )
-        self.heads = heads(pattern)
+        empty = parser.parse(pattern.pattern, pattern.flags).getwidth()[0] == 0
+        self.heads = None if empty else heads(pattern)
 
     def possible(self, text: str) -> bool:
         """False only when `text` lacks every string of one needed set."""
@@ -156,6 +157,35 @@ class Gated:
             else:
                 yield m
                 pos = m.end()
+
+
+class Ending:
+    """A pattern that ends in `$`, searched for between two positions of a text.
+
+    Its non-empty matches are tried only where a head starts (see `heads`); an empty one can
+    only be at the end, or just before it when a newline ends the window.
+    """
+
+    __slots__ = ("pattern", "heads")
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        tree = parser.parse(pattern.pattern, pattern.flags)
+        if pattern.flags & re.MULTILINE or not tree or tree[-1] != (sre.AT, sre.AT_END):
+            raise ValueError(f"not a pattern ending in '$': {pattern.pattern!r}")
+        self.pattern = pattern
+        self.heads = heads(pattern)
+
+    def search(self, text: str, pos: int, endpos: int) -> re.Match | None:
+        """`pattern.search(text, pos, endpos)`."""
+        if self.heads is not None:
+            find, match = self.heads.search, self.pattern.match
+            while (head := find(text, pos, endpos)) is not None:
+                m = match(text, head.start(), endpos)
+                if m is not None:
+                    return m
+                pos = head.start() + 1
+            pos = max(pos, endpos - 1)
+        return self.pattern.search(text, pos, endpos)
 
 
 @lru_cache(maxsize=8)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from handoff.extract.prefilter import Gated
+
 _BLOCKED = re.compile(
     r"(?<![\w.,])\+?\(?\d{2,4}\)?(?:[\s.-]\(?\d{2,5}\)?){2,5}(?!\w)"
     r"|\+\d[\d\s().-]{6,}\d"
@@ -15,11 +17,14 @@ _BLOCKED = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK_RE = (
     r"[.!?;](?:\s|$)|\n|\bbut\b|\bhowever\b|\balso\b|\band\s+(?=(?:i|we)\b)"
-    r"|,\s+(?=(?:i|we|i'd|we'd|i'm|we're|i'll|we'll)\b)",
-    re.IGNORECASE,
+    r"|,\s+(?=(?:i|we|i'd|we'd|i'm|we're|i'll|we'll)\b)"
 )
+_CLAUSE_BREAK = re.compile(_CLAUSE_BREAK_RE, re.IGNORECASE)
+# The same on ASCII text put in lower case (its words are in lower case), tried only where a break
+# can start: far fewer steps than IGNORECASE at every position.
+_CLAUSE_BREAK_LOWER = Gated(re.compile(_CLAUSE_BREAK_RE))
 
 
 def blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -37,15 +42,22 @@ def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def clause_before(text: str, pos: int, width: int) -> str:
     """Up to `width` characters before `pos`, cut at the start of the clause."""
     window = text[max(0, pos - width) : pos]
-    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(window)]
+    cuts = [m.end() for m in _clause_breaks(window)]
     return window[cuts[-1] :] if cuts else window
 
 
 def clause_after(text: str, pos: int, width: int) -> str:
     """Up to `width` characters after `pos`, cut at the end of the clause."""
     window = text[pos : pos + width]
-    cut = _CLAUSE_BREAK.search(window)
+    cut = next(_clause_breaks(window), None)
     return window[: cut.start()] if cut else window
+
+
+def _clause_breaks(window: str):
+    """The clause breaks in `window`, as `_CLAUSE_BREAK.finditer` finds them."""
+    if window.isascii():
+        return _CLAUSE_BREAK_LOWER.finditer(window.lower())
+    return _CLAUSE_BREAK.finditer(window)
 
 
 def lowercase(text: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from handoff.core.facts import NO_TIMELINE, Finding
 from handoff.extract.dates import add_months, next_occurrence, period_of, pick
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.prefilter import Gated, WordGate
+from handoff.extract.prefilter import Ending, Gated, WordGate
 from handoff.extract.spans import clause_after, clause_before, lowercase
 from handoff.extract.vocabulary import Vocabulary
 
@@ -66,15 +66,15 @@ class TimelineReader:
             rf"\b(?P<by>{vocab.by_re})\s+(?P<wd>{alternation(vocab.weekdays)})\b", flags
         ))
         self.prefixes = {
-            "day_month": re.compile(rf"(?:\b{mods}\s+)?(?:the\s+)?$", flags),
-            "named": re.compile(
+            "day_month": Ending(re.compile(rf"(?:\b{mods}\s+)?(?:the\s+)?$", flags)),
+            "named": Ending(re.compile(
                 rf"(?:\b{mods}[\s-]+)?(?:the\s+)?(?:\b{rel}\s+)?(?:the\s+)?$", flags
-            ),
-            "duration": re.compile(
+            )),
+            "duration": Ending(re.compile(
                 rf"(?:\b(?P<pre>{vocab.soon_before_re})\s+)?(?:the\s+)?"
                 rf"(?:\b(?P<rel>{vocab.next_re})\s+)?$",
                 flags,
-            ),
+            )),
         }
         self.past = re.compile(rf"\b(?:{vocab.past_re})\b", flags)
         self.past_after = re.compile(rf"\b(?:{vocab.past_after_re})\b", flags)
