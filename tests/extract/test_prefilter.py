@@ -10,7 +10,7 @@ import pytest
 from extract.snapshot import SNAPSHOT
 from handoff.extract import make_extractor
 from handoff.extract.english import ENGLISH
-from handoff.extract.prefilter import Ending, Gated, WordGate, heads, needs
+from handoff.extract.prefilter import Ending, Gated, WordGate, heads, needs, words
 from handoff.extract.spans import _CLAUSE_BREAK, _clause_breaks, lowercase
 from handoff.extract.topic import _last_question
 
@@ -122,3 +122,9 @@ def test_clause_breaks_in_lower_case_are_the_case_insensitive_ones():
         for original in (text, text.upper()):
             expected = [m.span() for m in _CLAUSE_BREAK.finditer(original)]
             assert [m.span() for m in _clause_breaks(original)] == expected, original
+
+
+def test_the_words_of_a_text_are_its_maximal_runs_of_word_characters():
+    for text in TEXTS + EXTRA + ["a_b-c\tD9 \x00x\x7fy", "caf\u00e9 na\u00efve", "\u0130\u212a"]:
+        words.cache_clear()
+        assert words(text) == frozenset(re.findall(r"\w+", text)), text

@@ -18,6 +18,7 @@ from handoff.core.alternation import MAX_STRINGS, alternation, exact, needs
 
 _MAX_WORDS = 4096
 _WORD = re.compile(r"\w+")
+_SPACE_FOR_NON_WORD = bytes(c if _WORD.fullmatch(chr(c)) else 32 for c in range(256))
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 Heads = set[str] | None
@@ -191,6 +192,8 @@ class Ending:
 @lru_cache(maxsize=8)
 def words(text: str) -> frozenset[str]:
     """The maximal runs of word characters in `text` (cached: readers share one message)."""
+    if text.isascii():  # the same runs, split at spaces put for the other characters: faster
+        return frozenset(text.encode().translate(_SPACE_FOR_NON_WORD).decode().split())
     return frozenset(_WORD.findall(text))
 
 
