@@ -47,7 +47,10 @@ def heads(pattern: re.Pattern) -> re.Pattern | None:
 
 
 def _heads(items, follow: Heads) -> Heads:
-    """What every match of `items` followed by a match of `follow`'s pattern starts with."""
+    """What every non-empty match of `items`, then of whatever comes after, starts with.
+
+    `follow` holds the heads of what comes after: an empty set at the end, None when unknown.
+    """
     run = {""}
     for i, item in enumerate(items):
         if item[0] in _ZERO_WIDTH:
@@ -66,7 +69,7 @@ def _heads(items, follow: Heads) -> Heads:
 
 
 def _item_heads(op, av, follow: Heads) -> Heads:
-    """What every match of one item of a pattern, then of `follow`'s, starts with."""
+    """What every non-empty match of one item, then of what `follow` stands for, starts with."""
     if op is sre.SUBPATTERN and not av[1] & re.IGNORECASE:
         return _heads(av[3], follow)
     if op is sre.ATOMIC_GROUP:
@@ -108,8 +111,10 @@ def _class_source(av) -> _Chars | None:
 
 
 class Gated:
-    """A compiled pattern that first checks, with plain substring tests, that it can match,
-    and then tries it only where a match can start (see `heads`)."""
+    """A compiled pattern checked with plain substring tests first, then tried where it can start.
+
+    Patterns that can match the empty string are searched at every position.
+    """
 
     __slots__ = ("pattern", "checks", "heads")
 
