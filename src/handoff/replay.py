@@ -48,12 +48,14 @@ class SharedExtractor:
         self._readings: dict[tuple, Reading] = {}
         self._topics: dict[str, str | None] = {}
 
-    def reading(self, text: str, *, at: datetime, asked: str | None = None) -> Reading:
+    def reading(
+        self, text: str, *, at: datetime, asked: str | None = None, question: str | None = None
+    ) -> Reading:
         """The inner extractor's lazy reading, one per (text, time, question)."""
-        key = (text, at, asked)
+        key = (text, at, asked, question)
         found = self._readings.get(key)
         if found is None:
-            found = self._readings[key] = read_lazily(self.inner, text, at, asked)
+            found = self._readings[key] = read_lazily(self.inner, text, at, asked, question)
         return found
 
     def facts(self, text: str, *, at: datetime, asked: str | None = None) -> list:

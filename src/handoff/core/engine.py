@@ -170,16 +170,22 @@ def could_hand_off(policy: Policy, state: ConversationState) -> bool:
                 return True
             score += signal.points(count)
     for segment in policy.segments:
-        if score >= segment.spec.intent_threshold and all(
-            _may_know(state, fact) for fact in segment.gate_facts
+        if score < segment.spec.intent_threshold:
+            continue
+        unread = [f for f in segment.gate_facts if not _given(state, f)]
+        # Refute cheaply first, the costliest facts to read having the cheapest gates.
+        if all(state.may_have_said(f) for f in reversed(unread)) and all(
+            _said(state, f) for f in unread
         ):
             return True
     return False
 
 
-def _may_know(state: ConversationState, fact: str) -> bool:
-    if fact in state.slots or fact in state.identity or fact in DERIVED_FACTS:
-        return True
+def _given(state: ConversationState, fact: str) -> bool:
+    return fact in state.slots or fact in state.identity or fact in DERIVED_FACTS
+
+
+def _said(state: ConversationState, fact: str) -> bool:
     entry = state.said_fact(fact)
     return entry is not None and entry["value"] is not None
 

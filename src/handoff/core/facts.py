@@ -54,12 +54,16 @@ class Reading(Protocol):
         """The findings of one fact, in text order."""
         ...
 
+    def may_state(self, name: str) -> bool:
+        """False only when the message surely states no `name`; cheap, reads nothing."""
+        ...
+
 
 class Extractor(Protocol):
     """Reads facts from one visitor message (pure: the message time comes in).
 
-    An extractor may also have `reading(text, *, at, asked) -> Reading`, to read one fact
-    at a time (see `read_lazily`).
+    An extractor may also have `reading(text, *, at, asked, question) -> Reading`, to read
+    one fact at a time (see `read_lazily`).
     """
 
     def facts(self, text: str, *, at: datetime, asked: str | None = None) -> list[Finding]:
@@ -101,15 +105,29 @@ class _AllAtOnce:
         """The findings of one fact, in text order."""
         return [f for f in self._findings() if f.name == name]
 
+    def may_state(self, name: str) -> bool:
+        """Always True: nothing is known before reading."""
+        return True
+
     def _findings(self) -> list[Finding]:
         if self._found is None:
             self._found = self._read()
         return self._found
 
 
-def read_lazily(extractor: Extractor, text: str, at: datetime, asked: str | None) -> Reading:
-    """A lazy Reading of `text`: the extractor's own, else its `facts` called on first need."""
+def read_lazily(
+    extractor: Extractor, text: str, at: datetime, asked: str | None, question: str | None = None
+) -> Reading:
+    """A lazy Reading of `text`: the extractor's own, else its `facts` called on first need.
+
+    `question`, when given, is the bot's last message: its topic is `asked`, read if needed.
+    """
     reading = getattr(extractor, "reading", None)
     if reading is not None:
-        return reading(text, at=at, asked=asked)
-    return _AllAtOnce(lambda: extractor.facts(text, at=at, asked=asked))
+        return reading(text, at=at, asked=asked, question=question)
+
+    def read() -> list[Finding]:
+        topic = asked if question is None else extractor.topic(question)
+        return extractor.facts(text, at=at, asked=topic)
+
+    return _AllAtOnce(read)

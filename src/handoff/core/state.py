@@ -17,6 +17,7 @@ from handoff.core.facts import (
     AUTHORITY_VALUES,
     FACT_NAMES,
     NO_TIMELINE,
+    Extractor,
     Finding,
     Reading,
     read_lazily,
@@ -46,6 +47,9 @@ class ConversationState:
         default_factory=list, init=False, repr=False, compare=False
     )
     read_upto: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    question: tuple[Extractor, str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )  # the bot's last message, when `asked` (its topic) is not read yet
 
     def hear(self, index: int, reading: Reading) -> None:
         """Keep visitor message `index` to be read when one of its facts is needed."""
@@ -63,6 +67,14 @@ class ConversationState:
             self.read_upto[name] = len(unread)
         return self.said.get(name)
 
+    def may_have_said(self, name: str) -> bool:
+        """False when the visitor surely has not stated a value for `name`; reads nothing."""
+        for _, reading in self.unread[self.read_upto.get(name, 0) :]:
+            if reading.may_state(name):
+                return True
+        entry = self.said.get(name)
+        return entry is not None and entry["value"] is not None
+
     def said_names(self) -> list[str]:
         """The facts the visitor said or may have said (in messages not read yet)."""
         names = dict.fromkeys(self.said)
@@ -72,6 +84,9 @@ class ConversationState:
 
     def to_dict(self) -> dict[str, Any]:
         """The state as JSON-ready data (shallow: serialise it before the next event)."""
+        if self.question is not None:
+            extractor, text = self.question
+            self.asked, self.question = extractor.topic(text), None
         for name in self.said_names():
             self.said_fact(name)
         self.unread.clear()
@@ -98,7 +113,7 @@ def _message(policy: Policy, state: ConversationState, event: Event, index: int)
     text = event.data["text"]
     role = event.data["role"]
     if role == "bot":
-        state.asked = policy.extractor.topic(text)
+        state.asked, state.question = None, (policy.extractor, text)
         return
     if role != "visitor":
         return
@@ -112,8 +127,9 @@ def _message(policy: Policy, state: ConversationState, event: Event, index: int)
         words = product.match_text(text)
         if words is not None:
             state.product_seen = _fact(product.id, index, "said", words=words)
-    state.hear(index, read_lazily(policy.extractor, text, event.at, state.asked))
-    state.asked = None
+    question = state.question[1] if state.question else None
+    state.hear(index, read_lazily(policy.extractor, text, event.at, state.asked, question))
+    state.asked = state.question = None
 
 
 def _page_view(policy: Policy, state: ConversationState, event: Event, index: int) -> None:

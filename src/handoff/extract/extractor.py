@@ -11,7 +11,7 @@ from handoff.extract.english import ENGLISH
 from handoff.extract.money import MoneyReader
 from handoff.extract.numbers import Numbers
 from handoff.extract.size import SizeReader
-from handoff.extract.spans import blocked_spans
+from handoff.extract.spans import blocked_spans, lowercase
 from handoff.extract.timeline import TimelineReader
 from handoff.extract.topic import TopicReader
 from handoff.extract.vocabulary import Vocabulary
@@ -37,11 +37,16 @@ class RuleExtractor:
         """Facts stated in `text`, in text order; of two findings of one fact the later is meant."""
         return self.reading(text, at=at, asked=asked).all()
 
-    def reading(self, text: str, *, at: datetime, asked: str | None = None) -> Reading:
-        """`text` to be read fact by fact, each reader run at most once and only when asked."""
+    def reading(
+        self, text: str, *, at: datetime, asked: str | None = None, question: str | None = None
+    ) -> Reading:
+        """`text` to be read fact by fact, each reader run at most once and only when needed.
+
+        `question`, instead of `asked`: the bot's last message, its topic read only if needed.
+        """
         if at.tzinfo is None:
             raise ValueError("`at` must be timezone-aware")
-        return Reading(self, text, at, asked)
+        return Reading(self, text, at, asked, question)
 
     def topic(self, text: str) -> str | None:
         """The fact a bot message asks for: "budget", "timeline_days", "authority", ... or None."""
@@ -57,13 +62,19 @@ class Reading:
     """
 
     names = ("timeline_days", "company_size", "budget", "authority")
-    __slots__ = ("_ex", "_text", "_at", "_asked", "_timeline", "_amounts", "_authority")
+    __slots__ = (
+        "_ex", "_text", "_at", "_topic", "_question", "_timeline", "_amounts", "_authority", "_may"
+    )
 
-    def __init__(self, ex: RuleExtractor, text: str, at: datetime, asked: str | None) -> None:
-        self._ex, self._text, self._at, self._asked = ex, text, at, asked
+    def __init__(
+        self, ex: RuleExtractor, text: str, at: datetime, asked: str | None, question: str | None
+    ) -> None:
+        self._ex, self._text, self._at = ex, text, at
+        self._topic, self._question = asked, question
         self._timeline: list[Finding] | None = None
         self._amounts: list[Finding] | None = None
         self._authority: list[Finding] | None = None
+        self._may: dict[str, bool] = {}
 
     def of(self, name: str) -> list[Finding]:
         """The findings of one fact, in text order."""
@@ -75,6 +86,30 @@ class Reading:
             return [f for f in self._sizes_and_money() if f.name == name]
         return []
 
+    def may_state(self, name: str) -> bool:
+        """False when the message surely states no `name`: cheap gates, nothing read."""
+        may = self._may.get(name)
+        if may is None:
+            may = self._may[name] = self._gate(name)
+        return may
+
+    def _asked(self) -> str | None:
+        if self._question is not None:
+            self._topic, self._question = self._ex.topic(self._question), None
+        return self._topic
+
+    def _gate(self, name: str) -> bool:
+        if name == "authority":
+            return True
+        low = lowercase(self._text)
+        if name == "timeline_days":
+            return bool(self._ex.timeline.possible(low))
+        if name == "company_size":
+            return bool(self._ex.size.possible(low, self._asked()))
+        if name == "budget":
+            return bool(self._ex.money.possible(low))
+        return False
+
     def all(self) -> list[Finding]:
         """Every finding, in text order (by start, then end)."""
         found = self._timelines() + self._sizes_and_money() + self._authorities()
@@ -82,12 +117,12 @@ class Reading:
 
     def _timelines(self) -> list[Finding]:
         if self._timeline is None:
-            self._timeline = self._ex.timeline.read(self._text, self._at, self._asked)
+            self._timeline = self._ex.timeline.read(self._text, self._at, self._asked())
         return self._timeline
 
     def _sizes_and_money(self) -> list[Finding]:
         if self._amounts is None:
-            text, asked, ex = self._text, self._asked, self._ex
+            text, asked, ex = self._text, self._asked(), self._ex
             taken = blocked_spans(text) + [(f.start, f.end) for f in self._timelines()]
             sizes = ex.size.read(text, None, taken)
             money = ex.money.read(text, asked, taken + [(f.start, f.end) for f in sizes])

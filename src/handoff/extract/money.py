@@ -64,13 +64,17 @@ class MoneyReader:
         self.codes = {c.lower(): c for c in CODES}
         self.symbols = {s.lower(): code for s, code in SYMBOLS.items()}
 
+    def possible(self, low: str) -> bool:
+        """False when the lower-cased text surely states no budget (whatever spans are taken)."""
+        return self.gate.search(low) and self.numbers.present(low)
+
     def read(
         self, text: str, asked: str | None, taken: list[tuple[int, int]]
     ) -> list[Finding]:
         """Budgets stated in `text`, outside the `taken` spans, in text order."""
         found: list[Finding] = []
         low = lowercase(text)
-        if not self.gate.search(low) or not self.numbers.present(low):
+        if not self.possible(low):
             return found
         for match in self.pattern.finditer(low):
             finding = self._finding(text, low, match, asked, taken)

@@ -54,11 +54,15 @@ class SizeReader:
         self.alone = Gated(re.compile(rf"\b(?:{vocab.alone_re})\b", flags))
         self.few_of_us = Gated(re.compile(rf"\bjust\s+(?:the\s+)?(?P<n>{n})\s+of\s+us\b", flags))
 
+    def possible(self, low: str, asked: str | None) -> bool:
+        """False when the lower-cased text surely states no company size."""
+        return asked == "company_size" or self.gate.search(low)
+
     def read(self, text: str, asked: str | None, taken: list[tuple[int, int]]) -> list[Finding]:
         """Company sizes stated in `text`, outside the `taken` spans, in text order."""
         found: list[Finding] = []
         low = lowercase(text)
-        if asked != "company_size" and not self.gate.search(low):
+        if not self.possible(low, asked):
             return found
         if not self.numbers.present(low):
             return self._alone(text, low, asked, found)

@@ -85,6 +85,14 @@ class TimelineReader:
         self.end = re.compile(rf"(?:{vocab.end_re})$", flags)
         self.fuzzy = {"a": 1, "an": 1, "one": 1, "couple": 2, "few": 3, "several": 3, "half": 0.5}
 
+    def possible(self, low: str) -> bool:
+        """False when the lower-cased text surely states no timeline."""
+        return (
+            self.gate.search(low)
+            or self.no_timeline.possible(low)
+            or self.asap.possible(low)
+        )
+
     def read(self, text: str, at: datetime, asked: str | None) -> list[Finding]:
         """Timelines stated in `text`, as days from `at`, in text order."""
         today = at.date()
