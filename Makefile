@@ -5,9 +5,12 @@ STAMP := $(VENV)/.installed
 LOAD_SECONDS ?= 60
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo examples test lint bench clean chromium
+# The decision core and extractors are compiled by mypyc (setup.py): changing them compiles again.
+CORE := $(wildcard src/handoff/core/*.py src/handoff/extract/*.py)
 
-$(STAMP): pyproject.toml
+.PHONY: install demo examples test test-pure lint bench clean chromium
+
+$(STAMP): pyproject.toml setup.py $(CORE)
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
@@ -38,6 +41,14 @@ examples: $(STAMP)
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-pure
+
+# The core's tests again on the same code run as Python (what HANDOFF_PURE_PYTHON=1 installs).
+test-pure: $(STAMP)
+	rm -rf build/pure && mkdir -p build/pure && cp -r src/handoff build/pure/
+	find build/pure -name '*.so' -delete
+	HANDOFF_PURE_PYTHON=1 PYTHONPATH=build/pure $(BIN)/pytest -p no:cacheprovider \
+	  tests/core tests/scenarios tests/extract
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -46,4 +57,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py --load-duration $(LOAD_SECONDS) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info
+	find src -name '*.so' -delete

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import handoff  # noqa: E402
+from handoff.core import is_compiled  # noqa: E402
 from handoff.core.engine import evaluate  # noqa: E402
 
 POLICY = ROOT / "examples" / "policy.yaml"
@@ -201,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     ratio_med, ratio_p99 = ours_med / zen_med, ours_p99 / zen_p99
     verdict = "PASS" if ratio_med <= GOAL and ratio_p99 <= GOAL else "MISS"
 
-    print(f"reference policy loaded via {loaded_with}")
+    print(f"reference policy loaded via {loaded_with}; core "
+          f"{'compiled by mypyc' if is_compiled() else 'pure Python (HANDOFF_PURE_PYTHON build)'}")
     print(f"zen-engine {_zen_version()}; {args.iterations} timed calls per side, "
           f"after {args.warmup} warm-up")
     print(f"conversation: {len(events)} events -> {decision['action']} {decision['mode']} "

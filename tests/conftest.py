@@ -14,6 +14,32 @@ from handoff.db.engine import make_engine
 from handoff.db.migrate import upgrade
 from handoff.db.models import Base
 
+SRC = Path(__file__).parent.parent / "src"
+
+
+def pytest_report_header() -> str:
+    """Which core the tests run: compiled (make install) or pure Python (make test-pure)."""
+    from handoff.core import is_compiled
+
+    return f"handoff core: {'compiled by mypyc' if is_compiled() else 'pure Python'}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test compiled modules older than their source: the edit would go untested."""
+    stale = [
+        str(py.relative_to(SRC))
+        for so in SRC.glob("handoff/**/*.so")
+        if (py := so.with_name(so.name.split(".")[0] + ".py")).exists()
+        and py.stat().st_mtime > so.stat().st_mtime
+    ]
+    if stale:
+        pytest.exit(
+            f"compiled modules are older than their source ({', '.join(stale)}): "
+            "`make install` compiles them again",
+            returncode=2,
+        )
+
+
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 POLICY_PATH = Path(__file__).parent.parent / "examples" / "policy.yaml"

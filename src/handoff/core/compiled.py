@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from handoff.core.conditions import Cond
@@ -34,12 +33,12 @@ class CompiledSegment:
     spec: Segment
     when: Cond
     criteria: tuple[Criterion, ...]
+    gate_facts: tuple[str, ...] = field(init=False, compare=False)  # cheapest to read first
 
-    @cached_property
-    def gate_facts(self) -> tuple[str, ...]:
-        """The facts its criteria read, cheapest to read from a visitor's words first."""
+    def __post_init__(self) -> None:
         facts = dict.fromkeys(c.fact for c in self.criteria)
-        return tuple(sorted(facts, key=lambda f: READ_ORDER.index(f) if f in READ_ORDER else -1))
+        ordered = sorted(facts, key=lambda f: READ_ORDER.index(f) if f in READ_ORDER else -1)
+        object.__setattr__(self, "gate_facts", tuple(ordered))
 
 
 @dataclass(frozen=True)

@@ -9,32 +9,15 @@ and a list "contains any".
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 from handoff.core.problems import Path, did_you_mean, one_of
 
 OPERATORS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "exists")
 _SYMBOL = {"eq": "=", "ne": "≠", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
-_NUMERIC = {
-    "gte": lambda a, b: a >= b,
-    "gt": lambda a, b: a > b,
-    "lte": lambda a, b: a <= b,
-    "lt": lambda a, b: a < b,
-}
-_PLAIN = {  # Leaf.test on a str, int or float value (a str is never ordered: False)
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "in": lambda value, operand: value in operand,
-    "not_in": lambda value, operand: value not in operand,
-    **{
-        op: lambda value, operand, cmp=cmp: type(value) is not str and cmp(value, operand)
-        for op, cmp in _NUMERIC.items()
-    },
-}
+_NUMERIC = ("gte", "gt", "lte", "lt")
 
 
 @dataclass(frozen=True)
@@ -85,42 +68,43 @@ class Leaf(Cond):
     op: str
     operand: Any
     is_set: bool
+    wanted: str = field(init=False, compare=False)  # '≥ 250000', 'one of emea, apac'
 
     def __post_init__(self) -> None:
-        fast = _fast_test(self)
-        if fast is not None:
-            object.__setattr__(self, "test", fast)
-
-    @cached_property
-    def wanted(self) -> str:
-        """What the test needs, as the trace shows it: '≥ 250000', 'one of emea, apac'."""
-        return _describe(self.op, self.operand, self.is_set)
+        object.__setattr__(self, "wanted", _describe(self.op, self.operand, self.is_set))
 
     def test(self, ctx: Mapping[str, Any]) -> bool:
         """Apply the operator to the named value."""
         value = ctx.get(self.name)
-        is_set = self.is_set or isinstance(value, list | frozenset | set | tuple)
-        if self.op == "exists":
-            known = bool(value) if is_set else value is not None
-            return known is bool(self.operand)
+        op, operand = self.op, self.operand
+        if op == "exists":
+            known = value is not None and (bool(value) or not self._is_set(value))
+            return known is bool(operand)
         if value is None:
             return False
-        if is_set:
-            operand = self.operand if isinstance(self.operand, frozenset) else {self.operand}
-            hit = not operand.isdisjoint(value)
-            return not hit if self.op in ("ne", "not_in") else hit
-        op = self.op
+        if self._is_set(value):
+            hit = not (operand if isinstance(operand, frozenset) else {operand}).isdisjoint(value)
+            return not hit if op in ("ne", "not_in") else hit
         if op == "eq":
-            return value == self.operand
+            return bool(value == operand)
         if op == "ne":
-            return value != self.operand
+            return bool(value != operand)
         if op == "in":
-            return value in self.operand
+            return value in operand
         if op == "not_in":
-            return value not in self.operand
+            return value not in operand
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        return _NUMERIC[op](value, self.operand)
+            return False  # only numbers are ordered
+        if op == "gte":
+            return bool(value >= operand)
+        if op == "gt":
+            return bool(value > operand)
+        if op == "lte":
+            return bool(value <= operand)
+        return bool(value < operand)
+
+    def _is_set(self, value: Any) -> bool:
+        return self.is_set or isinstance(value, list | frozenset | set | tuple)
 
     def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
         """E.g. 'deal_size 300000 ≥ 250000 ✓' or 'territory unknown ✗ (needs northeast)'."""
@@ -134,23 +118,6 @@ class Leaf(Cond):
         else:
             shown = ", ".join(sorted(value)) if self.is_set else _fmt(value)
         return held, [f"{self.name} {shown} {mark} (needs {self.wanted})"]
-
-
-def _fast_test(leaf: Leaf):
-    """`leaf.test` specialised to its operator for plain values (others take the full path)."""
-    if leaf.is_set or leaf.op not in _PLAIN:
-        return None
-    name, operand, full = leaf.name, leaf.operand, Leaf.test.__get__(leaf)
-    compare = _PLAIN[leaf.op]
-
-    def test(ctx: Mapping[str, Any]) -> bool:
-        value = ctx.get(name)
-        kind = type(value)
-        if kind is str or kind is int or kind is float:
-            return compare(value, operand)
-        return full(ctx)
-
-    return test
 
 
 @dataclass(frozen=True)
@@ -216,6 +183,8 @@ def _fmt(value: Any) -> str:
 
 
 def _describe(op: str, operand: Any, is_set: bool) -> str:
+    if op == "exists":
+        return "known" if operand else "unknown"
     if op in ("in", "not_in") or (is_set and isinstance(operand, frozenset)):
         items = ", ".join(_fmt(v) for v in sorted(operand, key=str))
         if op in ("ne", "not_in"):
@@ -317,7 +286,7 @@ def clauses(raw: Any) -> frozenset | None:
         return frozenset()
     if not isinstance(raw, dict) or any(k in ("any", "not") for k in raw):
         return None
-    out = set()
+    out: set[Any] = set()
     for key, value in raw.items():
         if key == "all":
             if not isinstance(value, list):

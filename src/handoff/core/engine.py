@@ -339,7 +339,7 @@ def _handoff(policy: Policy, a: Assessment, roster: RosterState, now: datetime, 
     is_open = schedule is None or schedule.is_open(now)
     local = schedule.local(now) if schedule else now.astimezone(_zone(policy))
     zone = schedule.timezone if schedule else policy.model.timezone
-    next_open = None if is_open else schedule.next_open(now)
+    next_open = schedule.next_open(now) if schedule is not None and not is_open else None
     holiday = schedule.holiday(local.date()) if schedule and not is_open else None
     decision.hours = {
         "team": team_id,
@@ -359,7 +359,7 @@ def _handoff(policy: Policy, a: Assessment, roster: RosterState, now: datetime, 
         action = ah.action if ah else "next_business_day"
         if ah and ah.priority:
             decision.priority = ah.priority
-        if action == "on_call":
+        if action == "on_call" and ah is not None:
             rep_team, reps_filter, mode = ah.team, None, "on_call"
         else:
             mode = "next_business_day" if action == "next_business_day" else "after_hours_notify"
@@ -516,6 +516,7 @@ def _say(
         values["follow_up"] = _days(nurture.follow_up_in)
         template: Template = policy.templates["nurture"]
         return template.render(values)
+    assert decision.route is not None, "a handoff's say needs its route"
     team_id = decision.route["team"]
     team = policy.teams[team_id]
     values["team"] = team.name or team_id

@@ -48,7 +48,10 @@ class Finding:
 class Reading(Protocol):
     """One visitor message to be read fact by fact, on demand."""
 
-    names: tuple[str, ...]
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The facts this message may state."""
+        ...
 
     def of(self, name: str) -> list[Finding]:
         """The findings of one fact, in text order."""

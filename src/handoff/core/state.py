@@ -43,13 +43,13 @@ class ConversationState:
     source: dict[str, str] = field(default_factory=dict)
     city: str | None = None
     notes: list[str] = field(default_factory=list)
-    unread: list[tuple[int, Reading]] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
-    read_upto: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
-    question: tuple[Extractor, str] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )  # the bot's last message, when `asked` (its topic) is not read yet
+    unread: list[tuple[int, Reading]] = field(init=False, repr=False, compare=False)
+    read_upto: dict[str, int] = field(init=False, repr=False, compare=False)
+    # the bot's last message, when `asked` (its topic) is not read yet
+    question: tuple[Extractor, str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.unread, self.read_upto, self.question = [], {}, None
 
     def hear(self, index: int, reading: Reading) -> None:
         """Keep visitor message `index` to be read when one of its facts is needed."""

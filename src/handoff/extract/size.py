@@ -75,15 +75,17 @@ class SizeReader:
                 start, end = span
                 found.append(Finding("company_size", int(value), text[start:end], start, end))
         for m in self.few_of_us.finditer(low):
-            value = int(self.numbers.value(m["n"]))
-            found.append(Finding("company_size", value, text[m.start() : m.end()], *m.span()))
+            count = int(self.numbers.value(m["n"]))
+            start, end = m.span()
+            found.append(Finding("company_size", count, text[start:end], start, end))
         return self._alone(text, low, asked, sorted(found, key=lambda f: f.start))
 
     def _alone(self, text: str, low: str, asked: str | None, found: list[Finding]) -> list[Finding]:
         """`found`, or when asked for the size and nothing was found, "just me" and the like."""
         if asked == "company_size" and not found:
             for m in self.alone.finditer(low):
-                found.append(Finding("company_size", 1, text[m.start() : m.end()], *m.span()))
+                start, end = m.span()
+                found.append(Finding("company_size", 1, text[start:end], start, end))
         return found
 
     def _value(self, m: re.Match) -> float:

@@ -100,10 +100,11 @@ class TimelineReader:
         found: list[Finding] = []
         low = lowercase(text)
         for m in self.no_timeline.finditer(low):
-            words = text[m.start() : m.end()]
-            found.append(Finding("timeline_days", None, words, *m.span(), NO_TIMELINE))
+            start, end = m.span()
+            found.append(Finding("timeline_days", None, text[start:end], start, end, NO_TIMELINE))
         for m in self.asap.finditer(low):
-            found.append(Finding("timeline_days", 0, text[m.start() : m.end()], *m.span()))
+            start, end = m.span()
+            found.append(Finding("timeline_days", 0, text[start:end], start, end))
         if not self.gate.search(low):
             return sorted(found, key=lambda f: f.start)
         readers = (
