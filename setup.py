@@ -30,6 +30,7 @@ COMPILED = [
         "extract/authority",
         "extract/dates",
         "extract/extractor",
+        "extract/gates",
         "extract/money",
         "extract/numbers",
         "extract/size",

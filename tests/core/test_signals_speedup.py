@@ -11,7 +11,7 @@ import pytest
 import handoff
 from extract.snapshot import SNAPSHOT
 from handoff.core.alternation import needs
-from handoff.core.signals import FirstMatch, SignalMatcher, words_regex
+from handoff.core.signals import FirstMatch, SignalMatcher, fold, words_regex
 
 POLICY = handoff.load_policy(str(Path(__file__).parents[2] / "examples" / "policy.yaml"))
 TEXTS = sorted({row["text"] for row in json.loads(SNAPSHOT.read_text("utf-8"))})
@@ -52,7 +52,7 @@ def pattern_lists() -> list[list[re.Pattern[str]]]:
 def test_first_match_is_the_first_pattern_that_searches_true(patterns):
     search = FirstMatch(patterns)
     for text in TEXTS + ODD + [t.upper() for t in ODD] + [t.lower() for t in ODD]:
-        got, expected = search.search(text), first_match(patterns, text)
+        got, expected = search.search(text, fold(text)), first_match(patterns, text)
         assert (got and (got.re, got.span())) == (expected and (expected.re, expected.span())), text
 
 

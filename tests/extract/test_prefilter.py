@@ -8,9 +8,11 @@ import re
 import pytest
 
 from extract.snapshot import SNAPSHOT
+from handoff.core.alternation import needs
 from handoff.extract import make_extractor
 from handoff.extract.english import ENGLISH
-from handoff.extract.prefilter import Ending, Gated, WordGate, heads, needs, words
+from handoff.extract.gates import Ending, Gated, WordGate, words
+from handoff.extract.prefilter import heads
 from handoff.extract.spans import _CLAUSE_BREAK, _clause_breaks, lowercase
 from handoff.extract.topic import _last_question
 

@@ -3,29 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from handoff.core.conditions import Cond
 from handoff.core.policy import Rep
 
 
-@dataclass(frozen=True)
 class RosterState:
     """Who is busy: open handoffs per rep, last rep assigned per team, who is unavailable.
 
     `reps`, when given, replaces the policy's reps (a roster managed in the store).
+    Treated as immutable: deciding only reads it.
     """
 
-    open: Mapping[str, int] = field(default_factory=dict)
-    last_assigned: Mapping[str, str] = field(default_factory=dict)
-    unavailable: frozenset[str] = frozenset()
-    reps: tuple[Rep, ...] | None = None
+    __slots__ = ("open", "last_assigned", "unavailable", "reps")
+
+    def __init__(
+        self,
+        open: Mapping[str, int] | None = None,
+        last_assigned: Mapping[str, str] | None = None,
+        unavailable: frozenset[str] = frozenset(),
+        reps: tuple[Rep, ...] | None = None,
+    ) -> None:
+        self.open: Mapping[str, int] = {} if open is None else open
+        self.last_assigned: Mapping[str, str] = {} if last_assigned is None else last_assigned
+        self.unavailable = unavailable
+        self.reps = reps
+
+    def __repr__(self) -> str:
+        return (
+            f"RosterState(open={self.open!r}, last_assigned={self.last_assigned!r}, "
+            f"unavailable={set(self.unavailable)!r}, reps={self.reps!r})"
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> RosterState:
         """Build from CONTRACT §5 JSON: open, last_assigned and unavailable."""
-        data = data or {}
+        if not data:
+            return cls()
         for key in data:
             if key not in ("open", "last_assigned", "unavailable"):
                 raise ValueError(f"roster state: unknown key '{key}'")
@@ -39,15 +54,24 @@ class RosterState:
         )
 
 
-@dataclass(frozen=True)
 class Assignment:
     """The outcome of choosing a rep within one team."""
 
-    rep: Rep | None
-    team: str
-    strategy: str
-    candidates: tuple[str, ...]
-    skipped: tuple[dict[str, str], ...]
+    __slots__ = ("rep", "team", "strategy", "candidates", "skipped")
+
+    def __init__(
+        self,
+        rep: Rep | None,
+        team: str,
+        strategy: str,
+        candidates: tuple[str, ...],
+        skipped: list[dict[str, str]],
+    ) -> None:
+        self.rep = rep
+        self.team = team
+        self.strategy = strategy
+        self.candidates = candidates
+        self.skipped = skipped
 
     def to_dict(self) -> dict[str, Any]:
         """As in the decision's `assignment` key."""
@@ -73,7 +97,7 @@ def assign(
         else:
             candidates.append(rep)
     if not candidates:
-        return Assignment(None, team, strategy, (), tuple(skipped))
+        return Assignment(None, team, strategy, (), skipped)
     if strategy == "least_loaded":
         chosen = min(candidates, key=lambda r: roster.open.get(r.id, 0))
     else:
@@ -83,7 +107,7 @@ def assign(
     )
     order = {r.id: i for i, r in enumerate(reps)}
     skipped.sort(key=lambda s: order[s["rep"]])
-    return Assignment(chosen, team, strategy, tuple(r.id for r in candidates), tuple(skipped))
+    return Assignment(chosen, team, strategy, tuple(r.id for r in candidates), skipped)
 
 
 def _unfit(rep: Rep, reps_filter: Cond | None, roster: RosterState) -> str | None:

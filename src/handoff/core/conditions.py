@@ -18,6 +18,7 @@ from handoff.core.problems import Path, did_you_mean, one_of
 OPERATORS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "exists")
 _SYMBOL = {"eq": "=", "ne": "≠", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
 _NUMERIC = ("gte", "gt", "lte", "lt")
+_COLLECTIONS = (list, frozenset, set, tuple)  # values tested as sets
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Leaf(Cond):
         return bool(value < operand)
 
     def _is_set(self, value: Any) -> bool:
-        return self.is_set or isinstance(value, list | frozenset | set | tuple)
+        return self.is_set or isinstance(value, _COLLECTIONS)
 
     def judge(self, ctx: Mapping[str, Any]) -> tuple[bool, list[str]]:
         """E.g. 'deal_size 300000 ≥ 250000 ✓' or 'territory unknown ✗ (needs northeast)'."""

@@ -7,7 +7,6 @@ Decision with its trace comes out. Segments, routes and nurture rules are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from handoff.core.state import (
     says_no_timeline,
 )
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DERIVED_FACTS = ("deal_size", "territory", "product", "region")
 MODE_WORDS = {
     "live": "live",
@@ -35,18 +35,28 @@ MODE_WORDS = {
 }
 
 
-@dataclass
 class Assessment:
     """The first half of a decision: facts, segment, qualification, intent and action."""
 
-    facts: dict[str, dict]
-    ctx: dict[str, Any]
-    segment: CompiledSegment | None
-    criteria: list[dict[str, Any]]
-    intent: dict[str, Any]
-    action: str
-    qualified: bool
-    steps: list[Step] = field(default_factory=list)
+    def __init__(
+        self,
+        facts: dict[str, dict],
+        ctx: dict[str, Any],
+        segment: CompiledSegment | None,
+        criteria: list[dict[str, Any]],
+        intent: dict[str, Any],
+        action: str,
+        qualified: bool,
+        steps: list[Step],
+    ) -> None:
+        self.facts = facts
+        self.ctx = ctx
+        self.segment = segment
+        self.criteria = criteria
+        self.intent = intent
+        self.action = action
+        self.qualified = qualified
+        self.steps = steps
 
     @property
     def missing(self) -> list[str]:
@@ -191,12 +201,14 @@ def _said(state: ConversationState, fact: str) -> bool:
 
 
 def _show(value: Any) -> str:
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return value
+    if kind is float and value.is_integer():
+        whole = int(value)
+        return str(whole) if -1000 < whole < 1000 else f"{whole:,}"
     if value is None:
         return "none"
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
     return str(value)
 
 
@@ -423,16 +435,17 @@ def _team_reps(policy: Policy, roster: RosterState, team: str):
 
 
 def _hours_sentence(team, is_open, local, zone, next_open, holiday) -> str:
-    when = local.strftime("%a %Y-%m-%d %H:%M")
+    when = _wall_clock(local)
     if is_open:
         return f"Team {team} is open ({when} {zone})."
     why = f", {holiday}" if holiday else ""
-    nxt = (
-        f"; next opening {next_open.strftime('%a %Y-%m-%d %H:%M')}"
-        if next_open
-        else "; it never opens"
-    )
+    nxt = f"; next opening {_wall_clock(next_open)}" if next_open else "; it never opens"
     return f"Team {team} is closed ({when} {zone}{why}){nxt}."
+
+
+def _wall_clock(moment: datetime) -> str:
+    """'Tue 2026-03-03 10:09', as strftime's "%a %Y-%m-%d %H:%M" in the C locale."""
+    return f"{WEEKDAYS[moment.weekday()]} {moment.isoformat(' ', 'minutes')[:16]}"
 
 
 def _after_hours_sentence(team, action, contact, ah) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "message": ("role", "text"),
@@ -27,13 +27,26 @@ class EventError(ValueError):
         super().__init__(f"event {index}: field '{field_name}': {message}")
 
 
-class Event(NamedTuple):
+class Event:
     """One event of a conversation; `data` holds the type's own fields."""
 
-    type: str
-    at: datetime
-    data: dict[str, Any]
-    event_id: str | None = None
+    __slots__ = ("type", "at", "data", "event_id")
+
+    def __init__(
+        self, type: str, at: datetime, data: dict[str, Any], event_id: str | None = None
+    ) -> None:
+        self.type = type
+        self.at = at
+        self.data = data
+        self.event_id = event_id
+
+    def __repr__(self) -> str:
+        return f"Event({self.type!r}, {self.at!r}, {self.data!r}, {self.event_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Event) and (
+            self.type, self.at, self.data, self.event_id
+        ) == (other.type, other.at, other.data, other.event_id)
 
     def to_dict(self) -> dict[str, Any]:
         """The event as JSON (CONTRACT §1)."""

@@ -30,6 +30,11 @@ def words_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
 
 
+def fold(text: str) -> str | None:
+    """`text` in lower case when it is all ASCII, else None (see FirstMatch)."""
+    return text.lower() if text.isascii() else None
+
+
 class FirstMatch:
     """The first of some patterns, in order, that a text holds a match of (`re.search`).
 
@@ -44,11 +49,13 @@ class FirstMatch:
     def __init__(self, patterns) -> None:
         self.entries = tuple(_entry(p) for p in patterns)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """The first pattern's match in `text` (by `pattern.search`), or None."""
-        folded = text.lower() if text.isascii() else None
-        for pattern, fold, checks in self.entries:
-            seen = folded if fold else text
+    def search(self, text: str, folded: str | None) -> re.Match[str] | None:
+        """The first pattern's match in `text` (by `pattern.search`), or None.
+
+        `folded` is `fold(text)`.
+        """
+        for pattern, caseless, checks in self.entries:
+            seen = folded if caseless else text
             if checks and seen is not None and not _holds(seen, checks):
                 continue
             found = pattern.search(text)
@@ -59,8 +66,8 @@ class FirstMatch:
 
 def _entry(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool, tuple[frozenset[str], ...]]:
     """A pattern, whether its needed strings are case-folded, and those strings."""
-    fold = bool(pattern.flags & re.IGNORECASE)
-    return pattern, fold, needs(pattern, fold=fold)
+    caseless = bool(pattern.flags & re.IGNORECASE)
+    return pattern, caseless, needs(pattern, fold=caseless)
 
 
 def _holds(text: str, checks: tuple[frozenset[str], ...]) -> bool:
@@ -95,9 +102,12 @@ class SignalMatcher:
         """Whether a page view with this URL path counts."""
         return self.pattern is not None and self.pattern.match(path) is not None
 
-    def match_text(self, text: str) -> str | None:
-        """The words of a visitor message that make it count, or None."""
-        found = self._text.search(text)
+    def match_text(self, text: str, folded: str | None = "") -> str | None:
+        """The words of a visitor message that make it count, or None.
+
+        `folded`, when given, is `fold(text)`, computed once for every signal.
+        """
+        found = self._text.search(text, fold(text) if folded == "" else folded)
         return found.group(0) if found else None
 
     def points(self, count: int) -> float:
@@ -122,7 +132,7 @@ class ProductMatcher:
         """Whether a page view belongs to this product line."""
         return self.pages is not None and self.pages.match(path) is not None
 
-    def match_text(self, text: str) -> str | None:
-        """The words naming this product line in a message, or None."""
-        found = self._words.search(text)
+    def match_text(self, text: str, folded: str | None = "") -> str | None:
+        """The words naming this product line in a message, or None (`folded`: as above)."""
+        found = self._words.search(text, fold(text) if folded == "" else folded)
         return found.group(0) if found else None

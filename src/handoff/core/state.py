@@ -8,7 +8,6 @@ slot or identify already gives is never read (`said_fact`, `to_dict` reads the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 from handoff.core.compiled import Policy
@@ -22,34 +21,44 @@ from handoff.core.facts import (
     Reading,
     read_lazily,
 )
-from handoff.core.signals import url_path
+from handoff.core.signals import fold, url_path
 
 EVIDENCE_KEPT = 5
 NUMBER_FACTS = ("budget", "deal_size", "company_size", "timeline_days")
 
 
-@dataclass
 class ConversationState:
-    """What a conversation has established so far; JSON-serialisable."""
+    """What a conversation has established so far; JSON-serialisable (`to_dict`)."""
 
-    events: int = 0
-    slots: dict[str, dict] = field(default_factory=dict)
-    identity: dict[str, dict] = field(default_factory=dict)
-    said: dict[str, dict] = field(default_factory=dict)
-    product_seen: dict | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-    evidence: dict[str, list[dict]] = field(default_factory=dict)
-    asked: str | None = None
-    source: dict[str, str] = field(default_factory=dict)
-    city: str | None = None
-    notes: list[str] = field(default_factory=list)
-    unread: list[tuple[int, Reading]] = field(init=False, repr=False, compare=False)
-    read_upto: dict[str, int] = field(init=False, repr=False, compare=False)
-    # the bot's last message, when `asked` (its topic) is not read yet
-    question: tuple[Extractor, str] | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.unread, self.read_upto, self.question = [], {}, None
+    def __init__(
+        self,
+        events: int = 0,
+        slots: dict[str, dict] | None = None,
+        identity: dict[str, dict] | None = None,
+        said: dict[str, dict] | None = None,
+        product_seen: dict | None = None,
+        counts: dict[str, int] | None = None,
+        evidence: dict[str, list[dict]] | None = None,
+        asked: str | None = None,
+        source: dict[str, str] | None = None,
+        city: str | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.events = events
+        self.slots: dict[str, dict] = {} if slots is None else slots
+        self.identity: dict[str, dict] = {} if identity is None else identity
+        self.said: dict[str, dict] = {} if said is None else said
+        self.product_seen = product_seen
+        self.counts: dict[str, int] = {} if counts is None else counts
+        self.evidence: dict[str, list[dict]] = {} if evidence is None else evidence
+        self.asked = asked
+        self.source: dict[str, str] = {} if source is None else source
+        self.city = city
+        self.notes: list[str] = [] if notes is None else notes
+        self.unread: list[tuple[int, Reading]] = []  # visitor messages not read yet
+        self.read_upto: dict[str, int] = {}  # per fact: how many of `unread` were read for it
+        # the bot's last message, when `asked` (its topic) is not read yet
+        self.question: tuple[Extractor, str] | None = None
 
     def hear(self, index: int, reading: Reading) -> None:
         """Keep visitor message `index` to be read when one of its facts is needed."""
@@ -91,7 +100,19 @@ class ConversationState:
             self.said_fact(name)
         self.unread.clear()
         self.read_upto.clear()
-        return {name: getattr(self, name) for name in _FIELDS}
+        return {
+            "events": self.events,
+            "slots": self.slots,
+            "identity": self.identity,
+            "said": self.said,
+            "product_seen": self.product_seen,
+            "counts": self.counts,
+            "evidence": self.evidence,
+            "asked": self.asked,
+            "source": self.source,
+            "city": self.city,
+            "notes": self.notes,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
@@ -99,7 +120,10 @@ class ConversationState:
         return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
-_FIELDS = tuple(f.name for f in fields(ConversationState) if f.init)
+_FIELDS = (
+    "events", "slots", "identity", "said", "product_seen", "counts", "evidence", "asked",
+    "source", "city", "notes",
+)
 
 
 def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:
@@ -117,14 +141,15 @@ def _message(policy: Policy, state: ConversationState, event: Event, index: int)
         return
     if role != "visitor":
         return
+    folded = fold(text)
     for signal in policy.signals:
         if signal.kind == "page":
             continue
-        words = signal.match_text(text)
+        words = signal.match_text(text, folded)
         if words is not None:
             _count(state, signal.id, {"event": index, "words": words})
     for product in policy.products:
-        words = product.match_text(text)
+        words = product.match_text(text, folded)
         if words is not None:
             state.product_seen = _fact(product.id, index, "said", words=words)
     question = state.question[1] if state.question else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from handoff.core.facts import AUTHORITY_VALUES, Finding
+from handoff.extract.gates import Gated, WordGate
 from handoff.extract.numbers import alternation
-from handoff.extract.prefilter import Gated, WordGate
 from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 
 from handoff.core.facts import Finding
+from handoff.extract.gates import WordGate
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.prefilter import WordGate
 from handoff.extract.spans import clause_after, clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
 

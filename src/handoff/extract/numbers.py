@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handoff.core.alternation import alternation
-from handoff.extract.prefilter import words
+from handoff.extract.gates import words
 from handoff.extract.vocabulary import Vocabulary
 
 DIGITS_RE = (

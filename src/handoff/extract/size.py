@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from handoff.core.facts import Finding
+from handoff.extract.gates import Gated, WordGate
 from handoff.extract.numbers import Numbers
-from handoff.extract.prefilter import Gated, WordGate
 from handoff.extract.spans import clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
 

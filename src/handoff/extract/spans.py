@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handoff.extract.prefilter import Gated
+from handoff.extract.gates import Gated
 
 _BLOCKED = re.compile(
     r"(?<![\w.,])\+?\(?\d{2,4}\)?(?:[\s.-]\(?\d{2,5}\)?){2,5}(?!\w)"

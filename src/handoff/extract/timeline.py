@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from handoff.core.facts import NO_TIMELINE, Finding
 from handoff.extract.dates import add_months, next_occurrence, period_of, pick
+from handoff.extract.gates import Ending, Gated, WordGate
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.prefilter import Ending, Gated, WordGate
 from handoff.extract.spans import clause_after, clause_before, lowercase
 from handoff.extract.vocabulary import Vocabulary
 

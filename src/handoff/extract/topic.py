@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handoff.extract.prefilter import Gated
+from handoff.extract.gates import Gated
 from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
 
