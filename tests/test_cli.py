@@ -140,6 +140,8 @@ def test_simulate_reads_the_roster_state(tmp_path: Path) -> None:
             [{"type": "page_view", "url": "/"}, {"type": "shout"}],
             "event 1: field 'type': must be one of",
         ),
+        ([{"type": ["message"]}], "event 0: field 'type': must be one of"),
+        ([{"type": {"kind": "message"}}], "event 0: field 'type': must be one of"),
         (
             [{"type": "message", "role": "robot", "text": "x"}],
             "event 0: field 'role': must be one of",

@@ -79,6 +79,9 @@ def test_a_malformed_event_names_the_field(api):
     response = api.event("c", {"type": "slots", "values": {"budget": "lots"}, "event_id": "s"})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "events[0].values.budget"
+    response = api.event("c", {"type": ["message"], "event_id": "t"})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "events[0].type"
     assert api.get("/v1/conversations/c", as_="read").status_code == 404
     response = api.post("/v1/conversations/c/events", content=b"{nope", as_="ingest")
     assert response.status_code == 422

@@ -82,7 +82,7 @@ def parse_event(raw: Any, index: int, default_at: datetime) -> Event:
     if not isinstance(raw, dict):
         raise EventError(index, "type", "an event must be a JSON object")
     kind = raw.get("type")
-    if kind not in EVENT_FIELDS:
+    if type(kind) is not str or kind not in EVENT_FIELDS:
         known = ", ".join(EVENT_FIELDS)
         raise EventError(index, "type", f"must be one of {known} (got {kind!r})")
     allowed = EVENT_FIELDS[kind]

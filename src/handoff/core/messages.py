@@ -78,7 +78,12 @@ class Template:
                 out.append(value.strftime(spec or "%A %d %B at %H:%M"))
             else:
                 out.append(str(value))
-        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", "".join(out)).strip()
+        return _SPACE_BEFORE_PUNCTUATION.sub(_punctuation, "".join(out)).strip()
+
+
+def _punctuation(found: re.Match[str]) -> str:
+    """The punctuation of a space-and-punctuation match (a callable: re compiles no template)."""
+    return found.group(1)
 
 
 def compile_template(text: str, extra: tuple[str, ...] = ()) -> Template:

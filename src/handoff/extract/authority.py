@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handoff.core.facts import AUTHORITY_VALUES, Finding
-from handoff.extract.gates import Gated, WordGate
+from handoff.extract.gates import Gated, WordGate, Words
 from handoff.extract.numbers import alternation
 from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
@@ -44,17 +44,21 @@ class AuthorityReader:
             )),
         )
 
-    def read(self, text: str) -> list[Finding]:
-        """Authority statements in `text`, in text order (the last one is the one meant)."""
+    def read(self, text: str, shared: Words | None = None) -> list[Finding]:
+        """Authority statements in `text`, in text order (the last one is the one meant).
+
+        `shared`: the text's Words, when the caller has them.
+        """
         found: list[Finding] = []
-        low = lowercase(text)
+        shared = shared or Words(lowercase(text))
+        low = shared.low
         superior = bool(self.superior.search(low))
         for role, pattern, needs_superior in self.phrases:
             if needs_superior and not superior:
                 continue
             for m in pattern.finditer(low):
                 self._add(found, role, text, m.start(), m.end())
-        for pattern in self.titles if self.role.search(low) else ():
+        for pattern in self.titles if self.role.search(low, shared) else ():
             for m in pattern.finditer(low):
                 self._add(found, self.roles[m["role"].lower()], text, m.start(), m.end())
         return sorted(found, key=lambda f: f.start)

@@ -8,6 +8,7 @@ from datetime import datetime
 from handoff.core.facts import Finding
 from handoff.extract.authority import AuthorityReader
 from handoff.extract.english import ENGLISH
+from handoff.extract.gates import Words
 from handoff.extract.money import MoneyReader
 from handoff.extract.numbers import Numbers
 from handoff.extract.size import SizeReader
@@ -63,7 +64,8 @@ class Reading:
 
     names = ("timeline_days", "company_size", "budget", "authority")
     __slots__ = (
-        "_ex", "_text", "_at", "_topic", "_question", "_timeline", "_amounts", "_authority", "_may"
+        "_ex", "_text", "_at", "_topic", "_question", "_timeline", "_amounts", "_authority", "_may",
+        "_shared",
     )
 
     def __init__(
@@ -75,6 +77,7 @@ class Reading:
         self._amounts: list[Finding] | None = None
         self._authority: list[Finding] | None = None
         self._may: dict[str, bool] = {}
+        self._shared: Words | None = None
 
     def of(self, name: str) -> list[Finding]:
         """The findings of one fact, in text order."""
@@ -98,16 +101,21 @@ class Reading:
             self._topic, self._question = self._ex.topic(self._question), None
         return self._topic
 
+    def _words(self) -> Words:
+        """The message in lower case and its words, shared by every gate and reader."""
+        if self._shared is None:
+            self._shared = Words(lowercase(self._text))
+        return self._shared
+
     def _gate(self, name: str) -> bool:
         if name == "authority":
             return True
-        low = lowercase(self._text)
         if name == "timeline_days":
-            return bool(self._ex.timeline.possible(low))
+            return bool(self._ex.timeline.possible(self._words()))
         if name == "company_size":
-            return bool(self._ex.size.possible(low, self._asked()))
+            return bool(self._ex.size.possible(self._words(), self._asked()))
         if name == "budget":
-            return bool(self._ex.money.possible(low))
+            return bool(self._ex.money.possible(self._words()))
         return False
 
     def all(self) -> list[Finding]:
@@ -117,23 +125,26 @@ class Reading:
 
     def _timelines(self) -> list[Finding]:
         if self._timeline is None:
-            self._timeline = self._ex.timeline.read(self._text, self._at, self._asked())
+            self._timeline = self._ex.timeline.read(
+                self._text, self._at, self._asked(), self._words()
+            )
         return self._timeline
 
     def _sizes_and_money(self) -> list[Finding]:
         if self._amounts is None:
-            text, asked, ex = self._text, self._asked(), self._ex
+            text, asked, ex, shared = self._text, self._asked(), self._ex, self._words()
             taken = blocked_spans(text) + [(f.start, f.end) for f in self._timelines()]
-            sizes = ex.size.read(text, None, taken)
-            money = ex.money.read(text, asked, taken + [(f.start, f.end) for f in sizes])
+            sizes = ex.size.read(text, None, taken, shared)
+            money = ex.money.read(text, asked, taken + [(f.start, f.end) for f in sizes], shared)
             if asked == "company_size":
-                sizes = ex.size.read(text, asked, taken + [(f.start, f.end) for f in money])
+                taken += [(f.start, f.end) for f in money]
+                sizes = ex.size.read(text, asked, taken, shared)
             self._amounts = sorted(sizes + money, key=lambda f: (f.start, f.end))
         return self._amounts
 
     def _authorities(self) -> list[Finding]:
         if self._authority is None:
-            self._authority = self._ex.authority.read(self._text)
+            self._authority = self._ex.authority.read(self._text, self._words())
         return self._authority
 
 

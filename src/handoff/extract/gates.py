@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from handoff.core.alternation import needs
 from handoff.extract.prefilter import ends_at_end, fragment_strings, heads, matches_empty
@@ -102,12 +101,28 @@ class Ending:
         return self.pattern.search(text, pos, endpos)
 
 
-@lru_cache(maxsize=8)
 def words(text: str) -> frozenset[str]:
-    """The maximal runs of word characters in `text` (cached: readers share one message)."""
+    """The maximal runs of word characters in `text`."""
     if text.isascii():  # the same runs, split at spaces put for the other characters: faster
         return frozenset(text.encode().translate(_SPACE_FOR_NON_WORD).decode().split())
     return frozenset(_WORD.findall(text))
+
+
+class Words:
+    """One lower-cased message and its words, split on first need and kept for the message's
+    other gates and readers (one per message, not a cache across messages)."""
+
+    __slots__ = ("low", "_found")
+
+    def __init__(self, low: str) -> None:
+        self.low = low
+        self._found: frozenset[str] | None = None
+
+    def found(self) -> frozenset[str]:
+        """`words(self.low)`, split once."""
+        if self._found is None:
+            self._found = words(self.low)
+        return self._found
 
 
 def _alternatives(fragment: str) -> list[str]:
@@ -155,10 +170,10 @@ class WordGate:
         self.tokens = frozenset(tokens)
         self.rest = Gated(re.compile(rf"\b(?:{'|'.join(rest)})\b")) if rest else None
 
-    def search(self, text: str) -> bool:
-        """Whether the gate opens for `text`."""
+    def search(self, text: str, shared: Words | None = None) -> bool:
+        """Whether the gate opens for `text` (`shared`: its Words, when the caller has them)."""
         if self.marks is not None and self.marks.search(text):
             return True
-        if not self.tokens.isdisjoint(words(text)):
+        if not self.tokens.isdisjoint(words(text) if shared is None else shared.found()):
             return True
         return self.rest is not None and self.rest.search(text) is not None

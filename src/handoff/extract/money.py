@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from handoff.core.facts import Finding
-from handoff.extract.gates import WordGate
+from handoff.extract.gates import WordGate, Words
 from handoff.extract.numbers import Numbers, alternation
 from handoff.extract.spans import clause_after, clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
@@ -64,17 +64,25 @@ class MoneyReader:
         self.codes = {c.lower(): c for c in CODES}
         self.symbols = {s.lower(): code for s, code in SYMBOLS.items()}
 
-    def possible(self, low: str) -> bool:
-        """False when the lower-cased text surely states no budget (whatever spans are taken)."""
-        return self.gate.search(low) and self.numbers.present(low)
+    def possible(self, shared: Words) -> bool:
+        """False when the message surely states no budget (whatever spans are taken)."""
+        return self.gate.search(shared.low, shared) and self.numbers.present(shared.low, shared)
 
     def read(
-        self, text: str, asked: str | None, taken: list[tuple[int, int]]
+        self,
+        text: str,
+        asked: str | None,
+        taken: list[tuple[int, int]],
+        shared: Words | None = None,
     ) -> list[Finding]:
-        """Budgets stated in `text`, outside the `taken` spans, in text order."""
+        """Budgets stated in `text`, outside the `taken` spans, in text order.
+
+        `shared`: the text's Words, when the caller has them.
+        """
         found: list[Finding] = []
-        low = lowercase(text)
-        if not self.possible(low):
+        shared = shared or Words(lowercase(text))
+        low = shared.low
+        if not self.possible(shared):
             return found
         for match in self.pattern.finditer(low):
             finding = self._finding(text, low, match, asked, taken)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handoff.core.alternation import alternation
-from handoff.extract.gates import words
+from handoff.extract.gates import Words, words
 from handoff.extract.vocabulary import Vocabulary
 
 DIGITS_RE = (
@@ -47,9 +47,14 @@ class Numbers:
         self._half = re.compile(vocab.half_re, re.IGNORECASE)
         self._magnitudes = {k.lower(): v for k, v in vocab.magnitudes.items()}
 
-    def present(self, text: str) -> bool:
-        """Whether `number_re` can match in `text`: it holds a digit or a whole number word."""
-        return _DIGIT.search(text) is not None or not self._number_words.isdisjoint(words(text))
+    def present(self, text: str, shared: Words | None = None) -> bool:
+        """Whether `number_re` can match in `text`: it holds a digit or a whole number word.
+
+        `shared`: the text's Words, when the caller has them.
+        """
+        if _DIGIT.search(text) is not None:
+            return True
+        return not self._number_words.isdisjoint(words(text) if shared is None else shared.found())
 
     def value(self, number: str, magnitude: str | None = None) -> float:
         """The value of a matched number and its optional magnitude ("k", "million")."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handoff.core.facts import Finding
-from handoff.extract.gates import Gated, WordGate
+from handoff.extract.gates import Gated, WordGate, Words
 from handoff.extract.numbers import Numbers
 from handoff.extract.spans import clause_before, lowercase, overlaps
 from handoff.extract.vocabulary import Vocabulary
@@ -54,17 +54,27 @@ class SizeReader:
         self.alone = Gated(re.compile(rf"\b(?:{vocab.alone_re})\b", flags))
         self.few_of_us = Gated(re.compile(rf"\bjust\s+(?:the\s+)?(?P<n>{n})\s+of\s+us\b", flags))
 
-    def possible(self, low: str, asked: str | None) -> bool:
-        """False when the lower-cased text surely states no company size."""
-        return asked == "company_size" or self.gate.search(low)
+    def possible(self, shared: Words, asked: str | None) -> bool:
+        """False when the message surely states no company size."""
+        return asked == "company_size" or self.gate.search(shared.low, shared)
 
-    def read(self, text: str, asked: str | None, taken: list[tuple[int, int]]) -> list[Finding]:
-        """Company sizes stated in `text`, outside the `taken` spans, in text order."""
+    def read(
+        self,
+        text: str,
+        asked: str | None,
+        taken: list[tuple[int, int]],
+        shared: Words | None = None,
+    ) -> list[Finding]:
+        """Company sizes stated in `text`, outside the `taken` spans, in text order.
+
+        `shared`: the text's Words, when the caller has them.
+        """
         found: list[Finding] = []
-        low = lowercase(text)
-        if not self.possible(low, asked):
+        shared = shared or Words(lowercase(text))
+        low = shared.low
+        if not self.possible(shared, asked):
             return found
-        if not self.numbers.present(low):
+        if not self.numbers.present(low, shared):
             return self._alone(text, low, asked, found)
         for m in self.quantity.finditer(low):
             if overlaps(m.start(), m.end(), taken):

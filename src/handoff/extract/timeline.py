@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from handoff.core.facts import NO_TIMELINE, Finding
 from handoff.extract.dates import add_months, next_occurrence, period_of, pick
-from handoff.extract.gates import Ending, Gated, WordGate
+from handoff.extract.gates import Ending, Gated, WordGate, Words
 from handoff.extract.numbers import Numbers, alternation
 from handoff.extract.spans import clause_after, clause_before, lowercase
 from handoff.extract.vocabulary import Vocabulary
@@ -85,27 +85,34 @@ class TimelineReader:
         self.end = re.compile(rf"(?:{vocab.end_re})$", flags)
         self.fuzzy = {"a": 1, "an": 1, "one": 1, "couple": 2, "few": 3, "several": 3, "half": 0.5}
 
-    def possible(self, low: str) -> bool:
-        """False when the lower-cased text surely states no timeline."""
+    def possible(self, shared: Words) -> bool:
+        """False when the message surely states no timeline."""
+        low = shared.low
         return (
-            self.gate.search(low)
+            self.gate.search(low, shared)
             or self.no_timeline.possible(low)
             or self.asap.possible(low)
         )
 
-    def read(self, text: str, at: datetime, asked: str | None) -> list[Finding]:
-        """Timelines stated in `text`, as days from `at`, in text order."""
+    def read(
+        self, text: str, at: datetime, asked: str | None, shared: Words | None = None
+    ) -> list[Finding]:
+        """Timelines stated in `text`, as days from `at`, in text order.
+
+        `shared`: the text's Words, when the caller has them.
+        """
         today = at.date()
         bare = asked == "timeline_days"
         found: list[Finding] = []
-        low = lowercase(text)
+        shared = shared or Words(lowercase(text))
+        low = shared.low
         for m in self.no_timeline.finditer(low):
             start, end = m.span()
             found.append(Finding("timeline_days", None, text[start:end], start, end, NO_TIMELINE))
         for m in self.asap.finditer(low):
             start, end = m.span()
             found.append(Finding("timeline_days", 0, text[start:end], start, end))
-        if not self.gate.search(low):
+        if not self.gate.search(low, shared):
             return sorted(found, key=lambda f: f.start)
         readers = (
             (self.iso, None, self._iso),
