@@ -23,6 +23,7 @@ COMPILED = [
         "core/engine",
         "core/events",
         "core/facts",
+        "core/formats",
         "core/messages",
         "core/schedule",
         "core/signals",

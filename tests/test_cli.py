@@ -155,6 +155,14 @@ def test_simulate_reads_the_roster_state(tmp_path: Path) -> None:
             "event 0: field 'values.budget': must be a number",
         ),
         (
+            [{"type": "slots", "values": {"timeline_days": "inf"}}],
+            "event 0: field 'values.timeline_days': must be a finite number",
+        ),
+        (
+            [{"type": "slots", "values": {"budget": "NaN"}}],
+            "event 0: field 'values.budget': must be a finite number",
+        ),
+        (
             [{"type": "page_view", "url": "/", "at": "yesterday"}],
             "event 0: field 'at': must be an RFC 3339 time",
         ),

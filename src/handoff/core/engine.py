@@ -15,6 +15,7 @@ from handoff.core.assignment import RosterState, assign
 from handoff.core.compiled import CompiledSegment, Policy
 from handoff.core.decision import Decision, Step
 from handoff.core.events import Event, format_time
+from handoff.core.formats import grouped, local_iso, wall_clock
 from handoff.core.messages import Template
 from handoff.core.state import (
     ConversationState,
@@ -24,7 +25,6 @@ from handoff.core.state import (
     says_no_timeline,
 )
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DERIVED_FACTS = ("deal_size", "territory", "product", "region")
 MODE_WORDS = {
     "live": "live",
@@ -201,15 +201,19 @@ def _said(state: ConversationState, fact: str) -> bool:
 
 
 def _show(value: Any) -> str:
-    kind = type(value)
-    if kind is str:
+    if isinstance(value, str):
         return value
-    if kind is float and value.is_integer():
-        whole = int(value)
-        return str(whole) if -1000 < whole < 1000 else f"{whole:,}"
+    if isinstance(value, float):
+        return _show_float(value)
     if value is None:
         return "none"
     return str(value)
+
+
+def _show_float(value: float) -> str:
+    if value % 1.0 != 0.0:  # also NaN and infinities
+        return str(value)
+    return grouped(int(value))
 
 
 def _intent(policy: Policy, state: ConversationState, steps: list[Step] | None):
@@ -348,17 +352,20 @@ def _handoff(policy: Policy, a: Assessment, roster: RosterState, now: datetime, 
     decision.route = {"id": spec.id, "team": team_id, "priority": spec.priority, "checked": checked}
     decision.priority = spec.priority
     schedule = policy.schedule_for(team_id)
-    is_open = schedule is None or schedule.is_open(now)
-    local = schedule.local(now) if schedule else now.astimezone(_zone(policy))
-    zone = schedule.timezone if schedule else policy.model.timezone
-    next_open = schedule.next_open(now) if schedule is not None and not is_open else None
-    holiday = schedule.holiday(local.date()) if schedule and not is_open else None
+    next_open, holiday = None, None
+    if schedule is None:
+        is_open, local, zone = True, now.astimezone(_zone(policy)), policy.model.timezone
+    else:
+        local, zone = schedule.local(now), schedule.timezone
+        is_open = schedule.is_open_local(local)
+        if not is_open:
+            next_open, holiday = schedule.next_open(now), schedule.holiday(local.date())
     decision.hours = {
         "team": team_id,
         "open": is_open,
-        "local_time": local.isoformat(),
+        "local_time": local_iso(local),
         "timezone": zone,
-        "next_open": next_open.isoformat() if next_open else None,
+        "next_open": local_iso(next_open) if next_open else None,
         "holiday": holiday,
     }
     decision.steps.append(
@@ -435,17 +442,12 @@ def _team_reps(policy: Policy, roster: RosterState, team: str):
 
 
 def _hours_sentence(team, is_open, local, zone, next_open, holiday) -> str:
-    when = _wall_clock(local)
+    when = wall_clock(local)
     if is_open:
         return f"Team {team} is open ({when} {zone})."
     why = f", {holiday}" if holiday else ""
-    nxt = f"; next opening {_wall_clock(next_open)}" if next_open else "; it never opens"
+    nxt = f"; next opening {wall_clock(next_open)}" if next_open else "; it never opens"
     return f"Team {team} is closed ({when} {zone}{why}){nxt}."
-
-
-def _wall_clock(moment: datetime) -> str:
-    """'Tue 2026-03-03 10:09', as strftime's "%a %Y-%m-%d %H:%M" in the C locale."""
-    return f"{WEEKDAYS[moment.weekday()]} {moment.isoformat(' ', 'minutes')[:16]}"
 
 
 def _after_hours_sentence(team, action, contact, ah) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from handoff.core.formats import local_iso
+
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "message": ("role", "text"),
     "page_view": ("url", "title"),
@@ -59,7 +61,7 @@ class Event:
 
 def format_time(at: datetime) -> str:
     """RFC 3339 text of an aware time, UTC shown as Z."""
-    text = at.isoformat()
+    text = local_iso(at)
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -102,28 +104,31 @@ def parse_event(raw: Any, index: int, default_at: datetime) -> Event:
     event_id = raw.get("event_id")
     if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
         raise EventError(index, "event_id", "must be a non-empty string")
-    data = {k: raw[k] for k in allowed if raw.get(k) is not None}
-    _check_fields(kind, data, index)
-    return Event(kind, at, data, event_id)
-
-
-def _check_fields(kind: str, data: dict[str, Any], index: int) -> None:
+    data: dict[str, Any] = {}
+    for key in allowed:
+        value = raw.get(key)
+        if value is not None:
+            data[key] = value
     if kind == "message":
         if data.get("role") not in ROLES:
             raise EventError(index, "role", f"must be one of {', '.join(ROLES)}")
         if not isinstance(data.get("text"), str):
             raise EventError(index, "text", "must be a string")
     elif kind == "page_view":
-        if not isinstance(data.get("url"), str) or not data["url"]:
+        url = data.get("url")
+        if not isinstance(url, str) or not url:
             raise EventError(index, "url", "must be a non-empty string")
     elif kind == "slots":
         if not isinstance(data.get("values"), dict):
             raise EventError(index, "values", "must be an object of fact: value")
-    elif kind == "note" and not isinstance(data.get("text"), str):
-        raise EventError(index, "text", "must be a string")
-    for key, value in data.items():
-        if kind in ("identify", "source") and not isinstance(value, str):
-            raise EventError(index, key, "must be a string")
+    elif kind == "note":
+        if not isinstance(data.get("text"), str):
+            raise EventError(index, "text", "must be a string")
+    else:  # identify, source: every field is text
+        for key, value in data.items():
+            if not isinstance(value, str):
+                raise EventError(index, key, "must be a string")
+    return Event(kind, at, data, event_id)
 
 
 def parse_events(raws: Any, default_at: datetime) -> list[Event]:

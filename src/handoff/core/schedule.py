@@ -71,7 +71,10 @@ class Schedule:
 
     def is_open(self, at: datetime) -> bool:
         """Whether the schedule is open at the aware instant `at`."""
-        local = self.local(at)
+        return self.is_open_local(self.local(at))
+
+    def is_open_local(self, local: datetime) -> bool:
+        """Whether the schedule is open at `local`, an instant already in its zone (`local`)."""
         if local.fold:
             return self._open_in_repeated_hour(local)
         minute = local.hour * 60 + local.minute

@@ -8,6 +8,7 @@ slot or identify already gives is never read (`said_fact`, `to_dict` reads the r
 
 from __future__ import annotations
 
+from math import isfinite
 from typing import Any
 
 from handoff.core.compiled import Policy
@@ -25,6 +26,7 @@ from handoff.core.signals import fold, url_path
 
 EVIDENCE_KEPT = 5
 NUMBER_FACTS = ("budget", "deal_size", "company_size", "timeline_days")
+_KNOWN_FACTS = frozenset(FACT_NAMES)
 
 
 class ConversationState:
@@ -130,7 +132,19 @@ def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:
     """Fold one event into the state (mutates it); raises EventError on bad slot values."""
     index = state.events
     state.events += 1
-    _HANDLERS[event.type](policy, state, event, index)
+    kind = event.type
+    if kind == "message":
+        _message(policy, state, event, index)
+    elif kind == "page_view":
+        _page_view(policy, state, event, index)
+    elif kind == "slots":
+        _slots(policy, state, event, index)
+    elif kind == "identify":
+        _identify(policy, state, event, index)
+    elif kind == "source":
+        state.source.update(event.data)
+    elif kind == "note":
+        state.notes.append(event.data["text"])
 
 
 def _message(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
@@ -151,7 +165,9 @@ def _message(policy: Policy, state: ConversationState, event: Event, index: int)
     for product in policy.products:
         words = product.match_text(text, folded)
         if words is not None:
-            state.product_seen = _fact(product.id, index, "said", words=words)
+            state.product_seen = _fact(
+                product.id, {"event": index, "source": "said", "words": words}
+            )
     question = state.question[1] if state.question else None
     state.hear(index, read_lazily(policy.extractor, text, event.at, state.asked, question))
     state.asked = state.question = None
@@ -164,17 +180,18 @@ def _page_view(policy: Policy, state: ConversationState, event: Event, index: in
             _count(state, signal.id, {"event": index, "page": path})
     for product in policy.products:
         if product.match_page(path):
-            state.product_seen = _fact(product.id, index, "page", page=path)
+            state.product_seen = _fact(product.id, {"event": index, "source": "page", "page": path})
 
 
 def _slots(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
     for name, value in event.data["values"].items():
-        if name not in FACT_NAMES:
+        if name not in _KNOWN_FACTS:
             raise EventError(index, f"values.{name}", "not a known fact")
         if value is None:
             state.slots.pop(name, None)
             continue
-        state.slots[name] = _fact(_normalise(name, value, index, policy), index, "slot", slot=name)
+        value = _normalise(name, value, index, policy)
+        state.slots[name] = _fact(value, {"event": index, "source": "slot", "slot": name})
 
 
 def _identify(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
@@ -182,25 +199,8 @@ def _identify(policy: Policy, state: ConversationState, event: Event, index: int
         if name == "city":
             state.city = value
         else:
-            state.identity[name] = _fact(_normalise(name, value, index, policy), index, "identify")
-
-
-def _source(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
-    state.source.update(event.data)
-
-
-def _note(policy: Policy, state: ConversationState, event: Event, index: int) -> None:
-    state.notes.append(event.data["text"])
-
-
-_HANDLERS = {
-    "message": _message,
-    "page_view": _page_view,
-    "slots": _slots,
-    "identify": _identify,
-    "source": _source,
-    "note": _note,
-}
+            value = _normalise(name, value, index, policy)
+            state.identity[name] = _fact(value, {"event": index, "source": "identify"})
 
 
 def _count(state: ConversationState, signal_id: str, evidence: dict) -> None:
@@ -210,35 +210,37 @@ def _count(state: ConversationState, signal_id: str, evidence: dict) -> None:
         kept.append(evidence)
 
 
-def _fact(value: Any, index: int, source: str, **evidence: Any) -> dict:
-    return {"value": value, "evidence": {"event": index, "source": source, **evidence}}
+def _fact(value: Any, evidence: dict[str, Any]) -> dict:
+    return {"value": value, "evidence": evidence}
 
 
 def _said(found: Finding, index: int) -> dict:
-    entry = _fact(found.value, index, "said", words=found.words, span=[found.start, found.end])
+    evidence = {"event": index, "source": "said", "words": found.words,
+                "span": [found.start, found.end]}
     if found.note:
-        entry["evidence"]["note"] = found.note
-    return entry
+        evidence["note"] = found.note
+    return _fact(found.value, evidence)
 
 
 def _normalise(name: str, value: Any, index: int, policy: Policy) -> Any:
-    field_name = f"values.{name}"
     if name in NUMBER_FACTS:
         if isinstance(value, bool):
-            raise EventError(index, field_name, "must be a number")
+            raise EventError(index, f"values.{name}", "must be a number")
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise EventError(index, field_name, "must be a number") from None
+            raise EventError(index, f"values.{name}", "must be a number") from None
+        if not isfinite(number):
+            raise EventError(index, f"values.{name}", "must be a finite number")
         return int(number) if name in ("timeline_days", "company_size") else number
     if not isinstance(value, str):
-        raise EventError(index, field_name, "must be a string")
+        raise EventError(index, f"values.{name}", "must be a string")
     if name == "authority" and value not in AUTHORITY_VALUES:
-        raise EventError(index, field_name, f"must be one of {', '.join(AUTHORITY_VALUES)}")
+        raise EventError(index, f"values.{name}", f"must be one of {', '.join(AUTHORITY_VALUES)}")
     if name == "territory" and value not in policy.model.territories:
-        raise EventError(index, field_name, "not a territory of the policy")
+        raise EventError(index, f"values.{name}", "not a territory of the policy")
     if name == "product" and value not in policy.model.products:
-        raise EventError(index, field_name, "not a product line of the policy")
+        raise EventError(index, f"values.{name}", "not a product line of the policy")
     if name in ("country", "region"):
         return value.strip().upper()
     return value
