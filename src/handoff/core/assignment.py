@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from handoff.core.conditions import Cond
@@ -22,13 +22,13 @@ class RosterState:
         self,
         open: Mapping[str, int] | None = None,
         last_assigned: Mapping[str, str] | None = None,
-        unavailable: frozenset[str] = frozenset(),
-        reps: tuple[Rep, ...] | None = None,
+        unavailable: Iterable[str] = frozenset(),
+        reps: Iterable[Rep] | None = None,
     ) -> None:
         self.open: Mapping[str, int] = {} if open is None else open
         self.last_assigned: Mapping[str, str] = {} if last_assigned is None else last_assigned
-        self.unavailable = unavailable
-        self.reps = reps
+        self.unavailable = frozenset(unavailable)
+        self.reps: tuple[Rep, ...] | None = None if reps is None else tuple(reps)
 
     def __repr__(self) -> str:
         return (
