@@ -53,24 +53,32 @@ class OptionalBuildExt(build_ext):
                 built = self.get_ext_fullpath(ext.name)
                 if os.path.exists(built):
                     os.remove(built)
-            print(f"handoff: compiling the core failed ({exc}); it is installed as Python",
-                  file=sys.stderr)
+            stays_python(f"compiling the core failed ({exc})")
+
+
+def stays_python(why: str) -> list:
+    """Say why the core is not compiled, and remove an earlier editable build's modules."""
+    for built in glob.glob("src/**/*.so", recursive=True):  # older than the sources now
+        os.remove(built)
+    if why:
+        print(f"handoff: {why}; the core is installed as Python", file=sys.stderr)
+    return []
 
 
 def ext_modules() -> list:
     """The compiled core, unless HANDOFF_PURE_PYTHON is set or mypyc is missing."""
     if os.environ.get("HANDOFF_PURE_PYTHON", "") not in ("", "0"):
-        for built in glob.glob("src/**/*.so", recursive=True):  # an earlier editable build's
-            os.remove(built)
-        return []
+        return stays_python("")
     try:
         from mypyc.build import mypycify
     except ImportError:
-        print("handoff: mypyc is not installed; the core stays Python", file=sys.stderr)
-        return []
-    return mypycify(
-        ["--config-file", "pyproject.toml", *COMPILED], opt_level="3", group_name="handoff_core"
-    )
+        return stays_python("mypyc is not installed")
+    try:  # type-checks the modules first: a type error stops it (SystemExit)
+        return mypycify(
+            ["--config-file", "pyproject.toml", *COMPILED], opt_level="3", group_name="handoff_core"
+        )
+    except (Exception, SystemExit) as exc:
+        return stays_python(f"mypyc could not compile the core ({exc})")
 
 
 setup(ext_modules=ext_modules(), cmdclass={"build_ext": OptionalBuildExt})

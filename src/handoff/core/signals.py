@@ -56,7 +56,7 @@ class FirstMatch:
         """
         for pattern, caseless, checks in self.entries:
             seen = folded if caseless else text
-            if checks and seen is not None and not _holds(seen, checks):
+            if checks and seen is not None and not holds(seen, checks):
                 continue
             found = pattern.search(text)
             if found:
@@ -70,8 +70,8 @@ def _entry(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], bool, tuple[froze
     return pattern, caseless, needs(pattern, fold=caseless)
 
 
-def _holds(text: str, checks: tuple[frozenset[str], ...]) -> bool:
-    """Whether `text` holds a string of each set of `checks`."""
+def holds(text: str, checks: tuple[frozenset[str], ...] | tuple[tuple[str, ...], ...]) -> bool:
+    """Whether `text` holds a string of each set of `checks` (see `alternation.needs`)."""
     for need in checks:
         for s in need:
             if s in text:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from handoff.core.alternation import needs
+from handoff.core.signals import holds
 from handoff.extract.prefilter import ends_at_end, fragment_strings, heads, matches_empty
 
 _MAX_WORDS = 4096
@@ -36,13 +37,7 @@ class Gated:
 
     def possible(self, text: str) -> bool:
         """False only when `text` lacks every string of one needed set."""
-        for need in self.checks:
-            for s in need:
-                if s in text:
-                    break
-            else:
-                return False
-        return True
+        return holds(text, self.checks)
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         """`pattern.finditer(text)`, or nothing when it cannot match."""
