@@ -73,11 +73,13 @@ def ext_modules() -> list:
         from mypyc.build import mypycify
     except ImportError:
         return stays_python("mypyc is not installed")
-    try:  # type-checks the modules first: a type error stops it (SystemExit)
+    try:  # type-checks the modules first: a type error exits
         return mypycify(
             ["--config-file", "pyproject.toml", *COMPILED], opt_level="3", group_name="handoff_core"
         )
-    except (Exception, SystemExit) as exc:
+    except SystemExit:
+        return stays_python("the compiled modules failed their type check (errors above)")
+    except Exception as exc:
         return stays_python(f"mypyc could not compile the core ({exc})")
 
 
