@@ -11,7 +11,7 @@ from extract.snapshot import SNAPSHOT
 from handoff.core.alternation import needs
 from handoff.extract import make_extractor
 from handoff.extract.english import ENGLISH
-from handoff.extract.gates import Ending, Gated, WordGate, Words, words
+from handoff.extract.gates import Ending, Gated, WordGate, Words, has_digit, words
 from handoff.extract.prefilter import heads
 from handoff.extract.spans import _CLAUSE_BREAK, _clause_breaks, lowercase
 from handoff.extract.topic import _last_question
@@ -128,5 +128,12 @@ def test_clause_breaks_in_lower_case_are_the_case_insensitive_ones():
 
 def test_the_words_of_a_text_are_its_maximal_runs_of_word_characters():
     for text in TEXTS + EXTRA + ["a_b-c\tD9 \x00x\x7fy", "caf\u00e9 na\u00efve", "\u0130\u212a"]:
-        assert words(text) == frozenset(re.findall(r"\w+", text)), text
+        assert words(text) == re.findall(r"\w+", text), text
         assert Words(text).found() == words(text)
+
+
+def test_a_text_has_a_digit_where_the_regex_finds_one():
+    digit = re.compile(r"\d")
+    for text in TEXTS + EXTRA + ["", "no digits here", "room 101", "\u0663 in Arabic-Indic",
+                                 "caf\u00e9 4", "caf\u00e9", "\uff15 fullwidth"]:
+        assert has_digit(text) is (digit.search(text) is not None), text

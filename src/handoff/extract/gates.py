@@ -18,6 +18,8 @@ from handoff.extract.prefilter import ends_at_end, fragment_strings, heads, matc
 _MAX_WORDS = 4096
 _WORD = re.compile(r"\w+")
 _SPACE_FOR_NON_WORD = bytes(c if _WORD.fullmatch(chr(c)) else 32 for c in range(256))
+_DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
 
 
 class Gated:
@@ -96,11 +98,19 @@ class Ending:
         return self.pattern.search(text, pos, endpos)
 
 
-def words(text: str) -> frozenset[str]:
-    """The maximal runs of word characters in `text`."""
+def has_digit(text: str) -> bool:
+    """Whether `text` holds a decimal digit, as `\\d` finds one (in ASCII, a regex is slower)."""
+    if text.isascii():
+        return len(text.encode().translate(None, _ASCII_DIGITS)) != len(text)
+    return _DIGIT.search(text) is not None
+
+
+def words(text: str) -> list[str]:
+    """The maximal runs of word characters in `text`, in order (for `isdisjoint`: no set is
+    built, which costs more than the lookups it saves)."""
     if text.isascii():  # the same runs, split at spaces put for the other characters: faster
-        return frozenset(text.encode().translate(_SPACE_FOR_NON_WORD).decode().split())
-    return frozenset(_WORD.findall(text))
+        return text.encode().translate(_SPACE_FOR_NON_WORD).decode().split()
+    return _WORD.findall(text)
 
 
 class Words:
@@ -111,9 +121,9 @@ class Words:
 
     def __init__(self, low: str) -> None:
         self.low = low
-        self._found: frozenset[str] | None = None
+        self._found: list[str] | None = None
 
-    def found(self) -> frozenset[str]:
+    def found(self) -> list[str]:
         """`words(self.low)`, split once."""
         if self._found is None:
             self._found = words(self.low)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handoff.core.alternation import alternation
-from handoff.extract.gates import Words, words
+from handoff.extract.gates import Words, has_digit, words
 from handoff.extract.vocabulary import Vocabulary
 
 DIGITS_RE = (
@@ -13,7 +13,6 @@ DIGITS_RE = (
     r"|\d+(?:[.,]\d+)?)(?![\d])"
 )
 _SEPARATORS = re.compile(r"[,. \u00a0\u202f]")
-_DIGIT = re.compile(r"\d")
 
 
 def parse_digits(text: str) -> float:
@@ -52,7 +51,7 @@ class Numbers:
 
         `shared`: the text's Words, when the caller has them.
         """
-        if _DIGIT.search(text) is not None:
+        if has_digit(text):
             return True
         return not self._number_words.isdisjoint(words(text) if shared is None else shared.found())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handoff.extract.gates import Gated
+from handoff.extract.gates import Gated, has_digit
 
 _BLOCKED = re.compile(
     r"(?<![\w.,])\+?\(?\d{2,4}\)?(?:[\s.-]\(?\d{2,5}\)?){2,5}(?!\w)"
@@ -16,7 +16,6 @@ _BLOCKED = re.compile(
     r"|\S+@\S+|https?://\S+|www\.\S+",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
 _CLAUSE_BREAK_RE = (
     r"[.!?;](?:\s|$)|\n|\bbut\b|\bhowever\b|\balso\b|\band\s+(?=(?:i|we)\b)"
     r"|,\s+(?=(?:i|we|i'd|we'd|i'm|we're|i'll|we'll)\b)"
@@ -29,7 +28,7 @@ _CLAUSE_BREAK_LOWER = Gated(re.compile(_CLAUSE_BREAK_RE))
 
 def blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans of text that look like numbers but are not quantities."""
-    if not _DIGIT.search(text):
+    if not has_digit(text):
         return []
     return [m.span() for m in _BLOCKED.finditer(text)]
 
