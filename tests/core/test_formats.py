@@ -32,6 +32,12 @@ def test_wall_clock_is_strftime_in_the_c_locale(at: datetime) -> None:
     assert wall_clock(at) == at.strftime("%a %Y-%m-%d %H:%M")
 
 
+@given(times.filter(lambda at: at.tzinfo is not None))
+def test_format_time_is_isoformat_with_utc_as_z(at: datetime) -> None:
+    text = at.isoformat()
+    assert format_time(at) == (text[:-6] + "Z" if text.endswith("+00:00") else text)
+
+
 def test_format_time_writes_utc_as_z_and_keeps_other_offsets() -> None:
     assert format_time(datetime(2026, 3, 3, 15, 0, tzinfo=UTC)) == "2026-03-03T15:00:00Z"
     new_york = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("America/New_York"))

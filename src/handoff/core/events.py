@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from handoff.core.formats import local_iso
+from handoff.core.formats import local_iso, utc_iso
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "message": ("role", "text"),
@@ -61,6 +61,9 @@ class Event:
 
 def format_time(at: datetime) -> str:
     """RFC 3339 text of an aware time, UTC shown as Z."""
+    text = utc_iso(at)
+    if text is not None:
+        return text
     text = local_iso(at)
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
