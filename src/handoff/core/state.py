@@ -122,10 +122,7 @@ class ConversationState:
         return cls(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
-_FIELDS = (
-    "events", "slots", "identity", "said", "product_seen", "counts", "evidence", "asked",
-    "source", "city", "notes",
-)
+_FIELDS = tuple(ConversationState().to_dict())
 
 
 def apply_event(policy: Policy, state: ConversationState, event: Event) -> None:

@@ -1,9 +1,9 @@
 """Patterns tried only where they can match: what the regex would find, found sooner.
 
 `Gated` wraps a pattern so that `finditer`/`search` return nothing at once when a string its
-every match needs is absent (`prefilter.needs`), and otherwise try it only where a head starts
+every match needs is absent (`alternation.needs`), and otherwise try it only where a head starts
 (`prefilter.heads`). `Ending` does the same for a pattern ending in `$`; `WordGate` looks whole
-words up in the text's set of words. Built when a policy loads, run on every message.
+words up among the text's words. Built when a policy loads, run on every message.
 """
 
 from __future__ import annotations
