@@ -7,7 +7,6 @@ import re
 from handoff.core.facts import AUTHORITY_VALUES, Finding
 from handoff.extract.gates import Gated, WordGate, Words
 from handoff.extract.numbers import alternation
-from handoff.extract.spans import lowercase
 from handoff.extract.vocabulary import Vocabulary
 
 
@@ -44,13 +43,12 @@ class AuthorityReader:
             )),
         )
 
-    def read(self, text: str, shared: Words | None = None) -> list[Finding]:
+    def read(self, text: str, shared: Words) -> list[Finding]:
         """Authority statements in `text`, in text order (the last one is the one meant).
 
-        `shared`: the text's Words, when the caller has them.
+        `shared`: the message in lower case and its words.
         """
         found: list[Finding] = []
-        shared = shared or Words(lowercase(text))
         low = shared.low
         superior = bool(self.superior.search(low))
         for role, pattern, needs_superior in self.phrases:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from handoff.core.facts import Finding
 from handoff.extract.gates import WordGate, Words
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.spans import clause_after, clause_before, lowercase, overlaps
+from handoff.extract.spans import clause_after, clause_before, overlaps
 from handoff.extract.vocabulary import Vocabulary
 
 SYMBOLS = {
@@ -74,14 +74,13 @@ class MoneyReader:
         text: str,
         asked: str | None,
         taken: list[tuple[int, int]],
-        shared: Words | None = None,
+        shared: Words,
     ) -> list[Finding]:
         """Budgets stated in `text`, outside the `taken` spans, in text order.
 
-        `shared`: the text's Words, when the caller has them.
+        `shared`: the message in lower case and its words.
         """
         found: list[Finding] = []
-        shared = shared or Words(lowercase(text))
         low = shared.low
         if not self.possible(shared):
             return found

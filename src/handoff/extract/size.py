@@ -7,7 +7,7 @@ import re
 from handoff.core.facts import Finding
 from handoff.extract.gates import Gated, WordGate, Words
 from handoff.extract.numbers import Numbers
-from handoff.extract.spans import clause_before, lowercase, overlaps
+from handoff.extract.spans import clause_before, overlaps
 from handoff.extract.vocabulary import Vocabulary
 
 
@@ -63,14 +63,13 @@ class SizeReader:
         text: str,
         asked: str | None,
         taken: list[tuple[int, int]],
-        shared: Words | None = None,
+        shared: Words,
     ) -> list[Finding]:
         """Company sizes stated in `text`, outside the `taken` spans, in text order.
 
-        `shared`: the text's Words, when the caller has them.
+        `shared`: the message in lower case and its words.
         """
         found: list[Finding] = []
-        shared = shared or Words(lowercase(text))
         low = shared.low
         if not self.possible(shared, asked):
             return found

@@ -9,7 +9,7 @@ from handoff.core.facts import NO_TIMELINE, Finding
 from handoff.extract.dates import add_months, next_occurrence, period_of, pick
 from handoff.extract.gates import Ending, Gated, WordGate, Words
 from handoff.extract.numbers import Numbers, alternation
-from handoff.extract.spans import clause_after, clause_before, lowercase
+from handoff.extract.spans import clause_after, clause_before
 from handoff.extract.vocabulary import Vocabulary
 
 _YEAR = r"(?P<y>20\d\d|'\d\d)"
@@ -95,16 +95,15 @@ class TimelineReader:
         )
 
     def read(
-        self, text: str, at: datetime, asked: str | None, shared: Words | None = None
+        self, text: str, at: datetime, asked: str | None, shared: Words
     ) -> list[Finding]:
         """Timelines stated in `text`, as days from `at`, in text order.
 
-        `shared`: the text's Words, when the caller has them.
+        `shared`: the message in lower case and its words.
         """
         today = at.date()
         bare = asked == "timeline_days"
         found: list[Finding] = []
-        shared = shared or Words(lowercase(text))
         low = shared.low
         for m in self.no_timeline.finditer(low):
             start, end = m.span()
